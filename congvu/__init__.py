@@ -1,0 +1,1 @@
+"""congvu: a provincial People's Committee's platform for administrative discipline and reform."""

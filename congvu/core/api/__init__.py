@@ -1,0 +1,27 @@
+"""The one JSON error shape of the API: {"detail": "...", "errors": {"field": ["..."]}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            errors = {k: v if isinstance(v, list) else [v] for k, v in detail.items()}
+        else:
+            errors = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
+        parts = [f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in errors.items()]
+        response.data = {"detail": _("Invalid input.") + " " + "; ".join(parts), "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": response.data["detail"], "errors": {}}
+    return response

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from congvu.core import context
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP address, IPv4 or IPv6, normalised.
+
+    X-Forwarded-For is trusted only when the deployment says a proxy sits in front of us.
+    """
+    raw = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            raw = forwarded.split(",")[0].strip()
+    try:
+        address = ipaddress.ip_address(raw.strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+class RequestContextMiddleware:
+    """Records the client address and a request id for the audit log and the logs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
+        token = context.set_current(
+            context.RequestContext(client_address=client_address(request), request_id=request_id)
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

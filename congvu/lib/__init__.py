@@ -1,0 +1,1 @@
+"""Pure, Django-free helpers: working-day arithmetic, environment parsing, text folding."""

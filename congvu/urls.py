@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("congvu.accounts.api.urls")),
+    path("", include("congvu.organizations.api.urls")),
+    path("", include("congvu.calendars.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("congvu.core.urls")),
+    path("accounts/", include("congvu.accounts.urls")),
+    path("directory/", include("congvu.organizations.urls")),
+    path("calendar/", include("congvu.calendars.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
