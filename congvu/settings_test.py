@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("CONGVU_TESTING", "1")
 
-from congvu.settings import *  # noqa: E402, F403
+from congvu.settings import *  # noqa: F403

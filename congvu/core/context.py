@@ -12,11 +12,13 @@ class RequestContext:
     request_id: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("congvu_request", default=RequestContext())
+_NO_REQUEST = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("congvu_request", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    """The request being served, or an empty context in commands, tasks and tests."""
+    return _current.get() or _NO_REQUEST
 
 
 def set_current(ctx: RequestContext) -> object:

@@ -25,10 +25,11 @@ calendar's zone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -68,9 +69,14 @@ class OfficeHours:
                 raise CalendarError("Office-hour sessions must be in order and not overlap.")
             previous_end = end
 
-    @property
+    @cached_property
     def seconds_per_day(self) -> int:
         return sum(_seconds(end) - _seconds(start) for start, end in self.sessions)
+
+    @cached_property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Sessions as (start, end) seconds after midnight."""
+        return tuple((_seconds(start), _seconds(end)) for start, end in self.sessions)
 
     @property
     def opening(self) -> dt.time:
@@ -87,7 +93,8 @@ def _seconds(t: dt.time) -> int:
 
 def _at(day: dt.date, seconds: float) -> dt.datetime:
     """Naive local datetime `seconds` after midnight of `day`."""
-    return dt.datetime(day.year, day.month, day.day) + dt.timedelta(seconds=seconds)
+    # Naive on purpose: arithmetic runs on local wall-clock time, zone attached at the edges.
+    return dt.datetime(day.year, day.month, day.day) + dt.timedelta(seconds=seconds)  # noqa: DTZ001
 
 
 @lru_cache(maxsize=64)
@@ -119,6 +126,10 @@ class WorkCalendar:
     national: Callable[[int], tuple[frozenset[dt.date], frozenset[dt.date]]] = (
         vietnam_public_calendar
     )
+    # Working days of the years looked at so far, as sorted ordinals: jumping N working days
+    # ahead is then a bisection instead of a walk through every day.
+    _ordinals: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+    _years: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     # -- days -------------------------------------------------------------------------------
 
@@ -143,13 +154,39 @@ class WorkCalendar:
             return "day_off"
         return "working" if day.weekday() < 5 else "weekend"
 
+    def _cover(self, first_year: int, last_year: int) -> None:
+        """Make sure the working-day index spans [first_year, last_year]."""
+        if self._years and self._years[0] <= first_year and last_year <= self._years[-1]:
+            return
+        if last_year - first_year > 40:
+            raise CalendarError("The calendar has no working day in the next twenty years.")
+        years = sorted(set(self._years) | set(range(first_year, last_year + 1)))
+        years = list(range(years[0], years[-1] + 1))
+        ordinals: list[int] = []
+        for year in years:
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                if self.is_working_day(day):
+                    ordinals.append(day.toordinal())
+                day += ONE_DAY
+        self._ordinals[:] = ordinals
+        self._years[:] = years
+
+    def nth_working_day_after(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day strictly after `day` (n ≥ 1)."""
+        year = day.year
+        last = year + max(1, n // 200 + 1)
+        for _ in range(20):
+            self._cover(min(year, self._years[0]) if self._years else year, last)
+            index = bisect_right(self._ordinals, day.toordinal()) + n - 1
+            if index < len(self._ordinals):
+                return dt.date.fromordinal(self._ordinals[index])
+            last += 1
+        raise CalendarError("The calendar has no working day in the next twenty years.")
+
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day strictly after `day`."""
-        for _ in range(_MAX_DAYS_WALKED):
-            day += ONE_DAY
-            if self.is_working_day(day):
-                return day
-        raise CalendarError("The calendar has no working day in the next twenty years.")
+        return self.nth_working_day_after(day, 1)
 
     def previous_working_day(self, day: dt.date) -> dt.date:
         for _ in range(_MAX_DAYS_WALKED):
@@ -160,12 +197,12 @@ class WorkCalendar:
 
     def working_days_in(self, start: dt.date, end: dt.date) -> int:
         """Number of working days in [start, end]."""
-        count = 0
-        day = start
-        while day <= end:
-            count += self.is_working_day(day)
-            day += ONE_DAY
-        return count
+        if end < start:
+            return 0
+        self._cover(min(start.year, self._years[0]) if self._years else start.year, end.year)
+        return bisect_right(self._ordinals, end.toordinal()) - bisect_left(
+            self._ordinals, start.toordinal()
+        )
 
     # -- moments ----------------------------------------------------------------------------
 
@@ -178,59 +215,67 @@ class WorkCalendar:
     def aware(self, local: dt.datetime) -> dt.datetime:
         return local.replace(tzinfo=self.tz)
 
-    def opening_of_next_working_day(self, day: dt.date) -> dt.datetime:
-        return self.aware(_at(self.next_working_day(day), _seconds(self.office_hours.opening)))
-
     def clock_start(self, received_at: dt.datetime, cutoff: dt.time | None = None) -> dt.datetime:
         """When the clock starts for something received at `received_at` (domain.md §5)."""
-        local = self.local(received_at)
+        return self.aware(self._clock_start(self.local(received_at), cutoff))
+
+    def _clock_start(self, local: dt.datetime, cutoff: dt.time | None) -> dt.datetime:
         day = local.date()
         if not self.is_working_day(day):
-            return self.opening_of_next_working_day(day)
+            return self._opening(self.next_working_day(day))
         now = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
         if cutoff is not None and now >= _seconds(cutoff):
-            return self.opening_of_next_working_day(day)
-        for start, end in self.office_hours.sessions:
-            if now < _seconds(start):
-                return self.aware(_at(day, _seconds(start)))
-            if now < _seconds(end):
-                return self.aware(local)
-        return self.opening_of_next_working_day(day)
+            return self._opening(self.next_working_day(day))
+        for start, end in self.office_hours.spans:
+            if now < start:
+                return _at(day, start)
+            if now < end:
+                return local
+        return self._opening(self.next_working_day(day))
+
+    def _opening(self, day: dt.date) -> dt.datetime:
+        return _at(day, self.office_hours.spans[0][0])
 
     def add_working_seconds(self, start: dt.datetime, seconds: float) -> dt.datetime:
         """Advance through office hours only. A result exactly at a session's end stays there."""
         if seconds < 0:
             return self.subtract_working_seconds(start, -seconds)
-        local = self.local(start)
+        return self.aware(self._add(self.local(start), seconds))
+
+    def _add(self, local: dt.datetime, seconds: float) -> dt.datetime:
+        if seconds == 0:
+            return local
         day = local.date()
-        sessions = [(_seconds(s), _seconds(e)) for s, e in self.office_hours.sessions]
-        per_day = self.office_hours.seconds_per_day
-        position = (local - _at(day, 0)).total_seconds()
+        spans = self.office_hours.spans
         remaining = float(seconds)
+        if self.is_working_day(day):
+            position = (local - _at(day, 0)).total_seconds()
+            for s, e in spans:
+                begin = max(s, position)
+                if begin >= e:
+                    continue
+                if remaining <= e - begin:
+                    return _at(day, begin + remaining)
+                remaining -= e - begin
+        # Whole working days are jumped over at once; the last day takes what is left, and a
+        # remainder of exactly one day ends at closing time rather than the next opening.
+        per_day = self.office_hours.seconds_per_day
+        whole = int(remaining // per_day)
+        remaining -= whole * per_day
         if remaining == 0:
-            return self.aware(local)
-        for _ in range(_MAX_DAYS_WALKED):
-            if self.is_working_day(day):
-                if position <= sessions[0][0] and remaining > per_day:
-                    remaining -= per_day
-                else:
-                    for s, e in sessions:
-                        begin = max(s, position)
-                        if begin >= e:
-                            continue
-                        available = e - begin
-                        if remaining <= available:
-                            return self.aware(_at(day, begin + remaining))
-                        remaining -= available
-            day += ONE_DAY
-            position = 0
-        raise CalendarError("The calendar has no working day in the next twenty years.")
+            whole, remaining = whole - 1, float(per_day)
+        day = self.nth_working_day_after(day, whole + 1)
+        for s, e in spans:
+            if remaining <= e - s:
+                return _at(day, s + remaining)
+            remaining -= e - s
+        raise AssertionError("unreachable: a day's remainder fits in its sessions")
 
     def subtract_working_seconds(self, end: dt.datetime, seconds: float) -> dt.datetime:
         """Walk back through office hours only; the mirror of `add_working_seconds`."""
         local = self.local(end)
         day = local.date()
-        sessions = [(_seconds(s), _seconds(e)) for s, e in self.office_hours.sessions]
+        sessions = self.office_hours.spans
         position = (local - _at(day, 0)).total_seconds()
         remaining = float(seconds)
         if remaining == 0:
@@ -249,22 +294,27 @@ class WorkCalendar:
             position = 86400
         raise CalendarError("The calendar has no working day in the previous twenty years.")
 
+    def _seconds_in_day(self, day: dt.date, lo: float, hi: float) -> float:
+        if not self.is_working_day(day):
+            return 0.0
+        return sum(max(0.0, min(e, hi) - max(s, lo)) for s, e in self.office_hours.spans)
+
     def working_seconds_between(self, start: dt.datetime, end: dt.datetime) -> float:
         """Office time inside [start, end); negative when end is before start."""
         a, b = self.local(start), self.local(end)
         if b < a:
             return -self.working_seconds_between(end, start)
-        sessions = [(_seconds(s), _seconds(e)) for s, e in self.office_hours.sessions]
-        total = 0.0
-        day = a.date()
-        while day <= b.date():
-            if self.is_working_day(day):
-                lo = (a - _at(day, 0)).total_seconds() if day == a.date() else 0.0
-                hi = (b - _at(day, 0)).total_seconds() if day == b.date() else 86400.0
-                for s, e in sessions:
-                    total += max(0.0, min(e, hi) - max(s, lo))
-            day += ONE_DAY
-        return total
+        first, last = a.date(), b.date()
+        lo = (a - _at(first, 0)).total_seconds()
+        hi = (b - _at(last, 0)).total_seconds()
+        if first == last:
+            return self._seconds_in_day(first, lo, hi)
+        between = self.working_days_in(first + ONE_DAY, last - ONE_DAY)
+        return (
+            self._seconds_in_day(first, lo, 86400.0)
+            + between * self.office_hours.seconds_per_day
+            + self._seconds_in_day(last, 0.0, hi)
+        )
 
     def appointment(
         self,
@@ -273,11 +323,12 @@ class WorkCalendar:
         cutoff: dt.time | None = None,
     ) -> tuple[dt.datetime, dt.datetime]:
         """(clock start, due time) for a processing time of `working_days` working days."""
-        if Decimal(str(working_days)) < 0:
+        days = working_days if isinstance(working_days, Decimal) else Decimal(str(working_days))
+        if days < 0:
             raise CalendarError("The processing time cannot be negative.")
-        start = self.clock_start(received_at, cutoff)
-        seconds = Decimal(str(working_days)) * self.office_hours.seconds_per_day
-        return start, self.add_working_seconds(start, float(seconds))
+        start = self._clock_start(self.local(received_at), cutoff)
+        due = self._add(start, float(days * self.office_hours.seconds_per_day))
+        return self.aware(start), self.aware(due)
 
     def end_of_day(self, day: dt.date) -> dt.datetime:
         return self.aware(_at(day, _seconds(self.office_hours.closing)))
@@ -328,7 +379,9 @@ class Clock:
         budget = float(Decimal(str(working_days)) * calendar.office_hours.seconds_per_day)
         if budget < 0:
             raise CalendarError("The processing time cannot be negative.")
-        return cls(calendar=calendar, budget_seconds=budget, running_since=calendar.clock_start(at, cutoff))
+        return cls(
+            calendar=calendar, budget_seconds=budget, running_since=calendar.clock_start(at, cutoff)
+        )
 
     @property
     def is_running(self) -> bool:
@@ -392,4 +445,3 @@ class Clock:
             running_since=moment(state.get("running_since")),
             paused_at=moment(state.get("paused_at")),
         )
-
