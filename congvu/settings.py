@@ -116,6 +116,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 3)
 LOGIN_LOCK_AFTER = env_int("LOGIN_LOCK_AFTER", 5)
 LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+# A client address (an IPv6 /64) may be a whole office; it gets this many times more room.
+LOGIN_ADDRESS_FACTOR = env_int("LOGIN_ADDRESS_FACTOR", 4)
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -183,6 +185,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "congvu.organizations.models.UnitKind",
+        "PositionKindEnum": "congvu.organizations.models.PositionKind",
+        "DelegationScopeEnum": "congvu.organizations.models.DelegationScope",
+    },
 }
 
 # Production hardening: `manage.py check --deploy` is clean with DEBUG off.

@@ -81,10 +81,7 @@ def roles_sync() -> None:
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in all_permissions}
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        if names == ["*"]:
-            wanted = all_permissions
-        else:
-            wanted = [by_name[n] for n in names if n in by_name]
+        wanted = all_permissions if names == ["*"] else [by_name[n] for n in names if n in by_name]
         group.permissions.set(wanted)
 
 

@@ -59,7 +59,7 @@ def audit_record(
         request_id=ctx.request_id,
     )
     if obj is not None:
-        entry.content_type = ContentType.objects.get_for_model(type(obj))
+        entry.content_type = ContentType.objects.get_for_model(obj._meta.model)
         entry.object_id = str(obj.pk)
         entry.object_label = str(obj)[:300]
     entry.save()
