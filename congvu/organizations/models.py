@@ -26,6 +26,64 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.all()
 
 
+class OfficialQuerySet(models.QuerySet["Official"]):
+    def visible_to(self, user: Any) -> OfficialQuerySet:
+        """Officials whose contact details `user` may see (see `selectors.agency_paths_for`)."""
+        from congvu.organizations.selectors import agency_paths_for
+
+        paths = agency_paths_for(user)
+        if paths is None:
+            return self.all()
+        if not paths:
+            return self.none()
+        # Someone seconded into the agency holds a position there while their main unit is
+        # elsewhere; they are part of the agency for as long as the position lasts.
+        holding_post = Position.objects.active().filter(_path_q("unit__path", paths))
+        return self.filter(
+            _path_q("unit__path", paths) | Q(pk__in=holding_post.values("official_id"))
+        )
+
+
+class PositionQuerySet(models.QuerySet["Position"]):
+    def active(self, on: dt.date | None = None) -> PositionQuerySet:
+        """Positions held on a day: started on or before it, not yet ended."""
+        day = on or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+        )
+
+
+class DelegationQuerySet(models.QuerySet["Delegation"]):
+    def visible_to(self, user: Any) -> DelegationQuerySet:
+        """Delegations of the user's own agency, and those naming the user, or all of them for
+        administrators and province-wide roles."""
+        from congvu.organizations.selectors import agency_paths_for
+
+        paths = agency_paths_for(user)
+        if paths is None:
+            return self.all()
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        mine = Q(delegator__user=user) | Q(delegate__user=user)
+        if paths:
+            mine |= _path_q("unit__path", paths)
+        return self.filter(mine)
+
+    def in_force(self, at: dt.datetime) -> DelegationQuerySet:
+        """Delegations whose window [valid_from, valid_until) holds `at` and that were not
+        revoked by then."""
+        return self.filter(valid_from__lte=at, valid_until__gt=at).filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__gt=at)
+        )
+
+
+def _path_q(field: str, paths: list[str]) -> Q:
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
 class UnitKind(models.TextChoices):
     PROVINCE_COMMITTEE = "province_committee", _("Provincial People's Committee")
     OFFICE = "office", _("Office of the People's Committee")
@@ -80,7 +138,9 @@ class Unit(models.Model):
         null=True,
         blank=True,
         unique=True,
-        help_text=_("Code of the province or commune in the national list of administrative units."),
+        help_text=_(
+            "Code of the province or commune in the national list of administrative units."
+        ),
     )
     seed_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     parent = models.ForeignKey(
@@ -113,9 +173,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
                 name="unit_valid_range",
@@ -157,6 +215,8 @@ class Official(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
+    objects = OfficialQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("official")
         verbose_name_plural = _("officials")
@@ -191,6 +251,8 @@ class Position(models.Model):
     )
     valid_from = models.DateField(_("from"), default=dt.date(2025, 7, 1))
     valid_until = models.DateField(_("until"), null=True, blank=True)
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("position")
@@ -261,6 +323,8 @@ class Delegation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DelegationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
@@ -280,3 +344,13 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegator} → {self.delegate} ({self.get_scope_display()})"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the delegation stops: its end, or its revocation if that came first."""
+        if self.revoked_at is not None and self.revoked_at < self.valid_until:
+            return self.revoked_at
+        return self.valid_until
+
+    def is_in_force_at(self, at: dt.datetime) -> bool:
+        return self.valid_from <= at < self.ends_at

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from congvu.organizations import views
 
 app_name = "organizations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.unit_detail, name="unit_detail"),
+]
