@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "congvu.accounts",
     "congvu.organizations",
     "congvu.calendars",
+    "congvu.demo",
 ]
 
 MIDDLEWARE = [
