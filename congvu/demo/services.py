@@ -16,7 +16,7 @@ from django.utils import timezone
 from congvu.accounts.models import User
 from congvu.accounts.roles import Role
 from congvu.accounts.services import user_create
-from congvu.organizations.models import Delegation, Position, Unit
+from congvu.organizations.models import Delegation, Official, Position, Unit
 from congvu.organizations.services import (
     delegation_create,
     official_create,
@@ -150,7 +150,7 @@ def demo_seed(*, actor: Any = None) -> DemoResult:
         Unit.objects.filter(pk=division.pk).update(seed_key=key)
         units[key] = division
 
-    officials = {}
+    officials: dict[str, Official] = {}
     for person in PEOPLE:
         user = user_create(
             actor=actor,

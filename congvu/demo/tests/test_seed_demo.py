@@ -54,7 +54,9 @@ def test_cao_bang_is_seeded_with_its_56_communes(demo):
 def test_deputy_acts_by_delegation_and_director_stays_accountable(demo):
     justice = Official.objects.get(user__username="giamdoc").unit
     duty = responsibility_resolve(unit=justice, at=timezone.now(), scope=Delegation.Scope.TASKS)
+    assert duty.accountable is not None
     assert duty.accountable.user.username == "giamdoc"
+    assert duty.acting is not None
     assert duty.acting.user.username == "phogiamdoc"
 
 
