@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "congvu.accounts",
     "congvu.organizations",
     "congvu.calendars",
+    "congvu.procedures",
+    "congvu.dossiers",
     "congvu.demo",
 ]
 
@@ -135,8 +137,15 @@ FORMAT_MODULE_PATH = ["congvu.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "data" / "static"
 STATICFILES_DIRS = [BASE_DIR / "congvu" / "static"]
+# Dossier documents live outside any served directory and are handed out only by views that
+# check who is asking.
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "data" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -147,6 +156,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "data" / "media")))
+# Largest file an applicant may upload to a dossier (domain rules: 20 MB by default).
+DOSSIER_UPLOAD_MAX_BYTES = env_int("DOSSIER_UPLOAD_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

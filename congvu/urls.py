@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("congvu.accounts.urls")),
     path("directory/", include("congvu.organizations.urls")),
     path("calendar/", include("congvu.calendars.urls")),
+    path("dossiers/", include("congvu.dossiers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
