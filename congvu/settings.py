@@ -190,6 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "congvu.core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"dossier_lookup": env_str("DOSSIER_LOOKUP_RATE", "20/min")},
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
@@ -205,6 +206,9 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "congvu.organizations.models.UnitKind",
         "PositionKindEnum": "congvu.organizations.models.PositionKind",
         "DelegationScopeEnum": "congvu.organizations.models.DelegationScope",
+        "DossierStatusEnum": "congvu.dossiers.models.Status",
+        "DossierDocumentKindEnum": "congvu.dossiers.models.DossierDocument.Kind",
+        "RatingLevelEnum": "congvu.dossiers.models.Rating.Overall",
     },
 }
 

@@ -10,6 +10,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("congvu.accounts.api.urls")),
     path("", include("congvu.organizations.api.urls")),
     path("", include("congvu.calendars.api.urls")),
+    path("", include("congvu.dossiers.api.urls")),
+    path("", include("congvu.procedures.api.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("congvu.accounts.urls")),
     path("directory/", include("congvu.organizations.urls")),
     path("calendar/", include("congvu.calendars.urls")),
+    path("procedures/", include("congvu.procedures.urls")),
     path("dossiers/", include("congvu.dossiers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -16,9 +16,12 @@ from rest_framework.test import APIClient
 PUBLIC = {
     ("get", "/api/v1/calendar/appointment"),
     ("get", "/api/v1/calendar/{year}/"),
+    ("get", "/api/v1/procedures/"),
+    ("get", "/api/v1/procedures/{code}/"),
     ("get", "/api/v1/units/"),
     ("get", "/api/v1/units/{id}/"),
     ("post", "/api/v1/auth/token/"),
+    ("get", "/api/v1/public/dossiers/{code}"),
 }
 SAMPLE = {"year": "2026", "id": "1", "code": "X"}
 

@@ -32,6 +32,25 @@ _VIEW_ORG = [
     "organizations.view_delegation",
 ]
 
+# The provincial office keeps the catalogue of procedures and their internal processes.
+_MANAGE_PROCEDURES = [
+    f"procedures.{action}_{model}"
+    for model in (
+        "field",
+        "procedure",
+        "procedureversion",
+        "requireddocument",
+        "fee",
+        "processstep",
+        "processtransition",
+    )
+    for action in ("view", "add", "change")
+] + [
+    # The parts of a draft version's process are removed from it in the admin's inlines.
+    f"procedures.delete_{model}"
+    for model in ("requireddocument", "fee", "processstep", "processtransition")
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITIZEN: [],
     Role.ONE_STOP_OFFICER: [*_VIEW_ORG, "calendars.view_dayoverride"],
@@ -58,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "calendars.view_officehours",
         "calendars.change_officehours",
         "core.view_auditlog",
+        *_MANAGE_PROCEDURES,
     ],
     Role.HOME_AFFAIRS_APPRAISER: [*_VIEW_ORG],
     Role.EDITOR: [],
@@ -86,7 +106,11 @@ def roles_sync() -> None:
 
 
 def sync_after_migrate(sender: Any, **kwargs: Any) -> None:
-    if getattr(sender, "label", None) != "accounts":
+    # post_migrate fires once per app; the permissions of every app exist only after the last.
+    from django.apps import apps
+
+    configs = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if configs and getattr(sender, "label", None) != configs[-1].label:
         return
     roles_sync()
 

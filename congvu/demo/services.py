@@ -16,6 +16,7 @@ from django.utils import timezone
 from congvu.accounts.models import User
 from congvu.accounts.roles import Role
 from congvu.accounts.services import user_create
+from congvu.dossiers.demo import demo_dossiers_seed
 from congvu.organizations.models import Delegation, Official, Position, Unit
 from congvu.organizations.services import (
     delegation_create,
@@ -24,6 +25,7 @@ from congvu.organizations.services import (
     province_seed,
     unit_create,
 )
+from congvu.procedures.demo import demo_procedures_seed
 
 DEMO_PASSWORD = "congvu-demo"  # noqa: S105  (published in the README on purpose)
 PROVINCE = "Cao Bằng"
@@ -128,7 +130,7 @@ def demo_is_loaded() -> bool:
 
 
 @transaction.atomic
-def demo_seed(*, actor: Any = None) -> DemoResult:
+def demo_seed(*, actor: Any = None, dossiers: int = 300) -> DemoResult:
     """Load the demo province and its people; a second call changes nothing."""
     if demo_is_loaded():
         return DemoResult(loaded=False, people=PEOPLE)
@@ -201,4 +203,8 @@ def demo_seed(*, actor: Any = None) -> DemoResult:
         valid_until=end,
         reason="Giám đốc đi công tác, học tập dài ngày; Phó Giám đốc điều hành công việc của Sở.",
     )
+    # The catalogue, then a year of dossiers handled by the people above (after the
+    # delegation, so that the Deputy Director signs this month's dossiers).
+    demo_procedures_seed(actor=actor, province=units["P04"])
+    demo_dossiers_seed(count=dossiers)
     return DemoResult(loaded=True, people=PEOPLE)

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congvu.dossiers.models import Dossier, DossierQuerySet
+from congvu.dossiers.models import (
+    FINAL_STATUSES,
+    Dossier,
+    DossierDocument,
+    DossierQuerySet,
+    DossierTransition,
+    Status,
+)
 from congvu.dossiers.workflow import ACTIONS, PROCESS_BOUND, SUPPLEMENT_WITHIN_WORKING_DAYS, Actor
 from congvu.organizations.models import Delegation, Official, Position, Unit
 from congvu.organizations.selectors import agency_paths_for, responsibility_resolve
+from congvu.procedures.models import ProcedureVersion, ProcessTransition
 
 
 class ActionNotAllowedError(Exception):
@@ -63,7 +72,24 @@ def _official(user: Any) -> Official | None:
 
 
 def _positions(official: Official, day: dt.date) -> list[Position]:
-    return list(Position.objects.active(day).filter(official=official).select_related("unit"))
+    # Permission checks ask this many times per page; the positions of one day are fetched once.
+    cache: dict[dt.date, list[Position]] = official.__dict__.setdefault("_congvu_positions", {})
+    if day not in cache:
+        cache[day] = list(
+            Position.objects.active(day).filter(official=official).select_related("unit")
+        )
+    return cache[day]
+
+
+def _agency_path(unit: Unit) -> str:
+    """Path of the agency `unit` belongs to, read from the path without a query."""
+    if unit.kind in Unit.AGENCY_KINDS or len(unit.ancestor_ids()) <= 1:
+        return unit.path
+    if "_congvu_agency_path" not in unit.__dict__:
+        from congvu.organizations.selectors import unit_agency_get
+
+        unit.__dict__["_congvu_agency_path"] = unit_agency_get(unit=unit).path
+    return str(unit.__dict__["_congvu_agency_path"])
 
 
 def official_works_in(user: Any, unit: Unit | None, day: dt.date | None = None) -> bool:
@@ -72,7 +98,11 @@ def official_works_in(user: Any, unit: Unit | None, day: dt.date | None = None) 
     if official is None or unit is None:
         return False
     units = [official.unit] + [p.unit for p in _positions(official, day or timezone.localdate())]
-    return any(u.path.startswith(unit.path) for u in units)
+    # Inside `unit`, and `unit` inside the official's own agency: a department's specialist
+    # is not an official "of" the provincial People's Committee at the top of the tree.
+    return any(
+        u.path.startswith(unit.path) and unit.path.startswith(_agency_path(u)) for u in units
+    )
 
 
 def _may_do_step(user: Any, dossier: Dossier, now: dt.datetime) -> bool:
@@ -208,3 +238,298 @@ def dossier_public_get(*, code: str, secret: str = "", phone: str = "") -> Dossi
     ):
         return dossier
     return None
+
+
+# -- worklists and pages ---------------------------------------------------------------------
+
+# The officials' worklist tabs, in the order they are shown.
+WORKLIST_TABS = ("inbox", "assigned", "due_soon", "overdue", "waiting", "to_receive")
+# Statuses in which the dossier waits for the applicant, not for us.
+WAITING_STATUSES = (Status.INTAKE_SUPPLEMENT, Status.SUPPLEMENT, Status.AWAITING_PAYMENT)
+# Statuses in which the unit holding the dossier has something to do.
+INBOX_STATUSES = (
+    Status.SUBMITTED,
+    Status.PROCESSING,
+    Status.AWAITING_PAYMENT,
+    Status.WITHDRAWAL_REQUESTED,
+    Status.RESOLVED,
+)
+WORKLIST_PAGE_SIZE = 50
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkScope:
+    """Where an official works: the units whose dossiers land on their desk."""
+
+    official: Official
+    unit_ids: frozenset[int]
+
+
+@dataclasses.dataclass(frozen=True)
+class DossierPage:
+    """One keyset page: the rows, and the id to pass as `before` for the next one."""
+
+    rows: list[Dossier]
+    next_before: int | None
+
+
+def dossier_work_scope(*, user: Any, day: dt.date | None = None) -> WorkScope | None:
+    """The units whose dossiers are an official's work, or None for someone who is no official.
+
+    Each unit the official works in counts with everything below it, and so do the units above
+    it up to its agency: a specialist of a division handles the dossiers that sit at the
+    department, as `official_works_in` lets them.
+    """
+    official = _official(user)
+    if official is None:
+        return None
+    cached: WorkScope | None = getattr(user, "_congvu_work_scope", None)
+    if cached is not None:
+        return cached
+    units = {official.unit_id: official.unit}
+    for position in _positions(official, day or timezone.localdate()):
+        units[position.unit_id] = position.unit
+    wanted: set[int] = set()
+    for unit in units.values():
+        wanted.update(unit.ancestor_ids())
+    by_id = Unit.objects.in_bulk(wanted)
+    chain_ids: set[int] = set()
+    below = Q(pk__in=[])
+    for unit in units.values():
+        below |= Q(path__startswith=unit.path)
+        for pk in reversed(unit.ancestor_ids()):
+            ancestor = by_id.get(pk)
+            if ancestor is None:
+                break
+            chain_ids.add(pk)
+            if ancestor.kind in Unit.AGENCY_KINDS:
+                break
+    ids = set(Unit.objects.filter(below).values_list("pk", flat=True)) | chain_ids
+    scope = WorkScope(official=official, unit_ids=frozenset(ids))
+    user._congvu_work_scope = scope
+    return scope
+
+
+def _tab_q(tab: str, scope: WorkScope, now: dt.datetime) -> Q:
+    ids = scope.unit_ids
+    involved = Q(current_unit_id__in=ids) | Q(competent_unit_id__in=ids)
+    involved |= Q(received_unit_id__in=ids)
+    if tab == "assigned":
+        return Q(assignee=scope.official) & ~Q(status__in=FINAL_STATUSES)
+    if tab == "due_soon":
+        # From one working day before the appointment (NĐ 118/2025: the agency must apologise
+        # and set a new appointment at the latest one day before the due time).
+        return involved & Q(status=Status.PROCESSING, at_risk_from__lte=now, due_at__gt=now)
+    if tab == "overdue":
+        return involved & Q(status=Status.PROCESSING, due_at__lt=now)
+    if tab == "waiting":
+        return involved & Q(status__in=WAITING_STATUSES)
+    if tab == "to_receive":
+        return Q(received_unit_id__in=ids, status=Status.SUBMITTED)
+    return Q(current_unit_id__in=ids, status__in=INBOX_STATUSES)
+
+
+def _filters_q(filters: dict[str, Any]) -> Q:
+    q = Q()
+    if filters.get("procedure"):
+        q &= Q(procedure_version__procedure__code=filters["procedure"])
+    if filters.get("status"):
+        q &= Q(status=filters["status"])
+    if filters.get("channel"):
+        q &= Q(channel=filters["channel"])
+    if filters.get("step"):
+        q &= Q(current_step_id=filters["step"])
+    tz = timezone.get_current_timezone()
+    if filters.get("received_from"):
+        start = dt.datetime.combine(filters["received_from"], dt.time.min, tzinfo=tz)
+        q &= Q(received_at__gte=start)
+    if filters.get("received_to"):
+        end = dt.datetime.combine(filters["received_to"], dt.time.min, tzinfo=tz)
+        q &= Q(received_at__lt=end + dt.timedelta(days=1))
+    return q
+
+
+def _keyset(qs: DossierQuerySet, before: int | None, limit: int) -> DossierPage:
+    # Keyset, not OFFSET: the index walks from `before` down, so page 1,000 costs what page 1
+    # costs.
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs.order_by("-id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return DossierPage(rows=rows, next_before=rows[-1].pk if more else None)
+
+
+def _list_related(qs: DossierQuerySet) -> DossierQuerySet:
+    return qs.select_related(
+        "procedure_version__procedure",
+        "received_unit",
+        "competent_unit",
+        "current_unit",
+        "current_step",
+        "assignee",
+    )
+
+
+def dossier_worklist(
+    *,
+    user: Any,
+    tab: str,
+    filters: dict[str, Any] | None = None,
+    before: int | None = None,
+    limit: int = WORKLIST_PAGE_SIZE,
+    now: dt.datetime | None = None,
+) -> DossierPage:
+    """One page of an official's worklist tab, newest first; empty for non-officials."""
+    scope = dossier_work_scope(user=user)
+    if scope is None or tab not in WORKLIST_TABS:
+        return DossierPage(rows=[], next_before=None)
+    moment = now or timezone.now()
+    qs = Dossier.objects.filter(_tab_q(tab, scope, moment) & _filters_q(filters or {}))
+    return _keyset(_list_related(qs), before, limit)
+
+
+def dossier_worklist_counts(*, user: Any, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many dossiers each worklist tab holds, in one query."""
+    scope = dossier_work_scope(user=user)
+    if scope is None:
+        return dict.fromkeys(WORKLIST_TABS, 0)
+    moment = now or timezone.now()
+    conditions = {tab: _tab_q(tab, scope, moment) for tab in WORKLIST_TABS}
+    anywhere = Q(pk__in=[])
+    for condition in conditions.values():
+        anywhere |= condition
+    counts = Dossier.objects.filter(anywhere).aggregate(
+        **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
+    )
+    return {tab: counts[tab] or 0 for tab in WORKLIST_TABS}
+
+
+def dossier_worklist_steps(*, user: Any, limit: int = 30) -> list[dict[str, Any]]:
+    """The steps dossiers of the official's inbox are at, with how many at each."""
+    scope = dossier_work_scope(user=user)
+    if scope is None:
+        return []
+    rows = (
+        Dossier.objects.filter(_tab_q("inbox", scope, timezone.now()), current_step__isnull=False)
+        .values("current_step", "current_step__name", "procedure_version__procedure__code")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "current_step")[:limit]
+    )
+    return [
+        {
+            "id": row["current_step"],
+            "name": row["current_step__name"],
+            "procedure": row["procedure_version__procedure__code"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def dossier_mine(*, user: Any, before: int | None = None, limit: int = 20) -> DossierPage:
+    """The dossiers a citizen submitted from their account, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return DossierPage(rows=[], next_before=None)
+    return _keyset(_list_related(Dossier.objects.filter(applicant_user=user)), before, limit)
+
+
+def dossier_detail_get(*, code: str, user: Any) -> Dossier | None:
+    """A dossier with everything its page shows, if `user` may see it."""
+    return (
+        dossier_list(user=user)
+        .select_related("current_step", "assignee", "apology__responsible_unit", "rating")
+        .prefetch_related(
+            "documents",
+            "supplement_requests",
+            Prefetch(
+                "transitions",
+                queryset=DossierTransition.objects.select_related(
+                    "from_step", "to_step", "receiver", "receiver_unit"
+                ),
+            ),
+            Prefetch(
+                "current_step__outgoing",
+                queryset=ProcessTransition.objects.select_related("to_step"),
+            ),
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def dossier_document_get(*, code: str, pk: int, user: Any) -> DossierDocument | None:
+    """A document of a dossier `user` may see."""
+    return (
+        DossierDocument.objects.filter(
+            pk=pk, dossier__in=Dossier.objects.visible_to(user).filter(code=code)
+        )
+        .select_related("dossier")
+        .first()
+    )
+
+
+def dossier_responsible_units(*, dossier: Dossier) -> list[Unit]:
+    """Units that may be named as causing a delay: the competent agency and its parts, and
+    the units the dossier passed through (NĐ 118/2025: record who caused the delay)."""
+    ids = [dossier.received_unit_id, dossier.current_unit_id]
+    return list(
+        Unit.objects.filter(
+            Q(path__startswith=dossier.competent_unit.path) | Q(pk__in=[i for i in ids if i])
+        ).order_by("path")
+    )
+
+
+def dossier_desk_allowed(*, user: Any) -> bool:
+    """Whether `user` enters dossiers at a one-stop desk (in person or by post)."""
+    from congvu.accounts.roles import Role, has_role
+
+    return _official(user) is not None and (
+        has_role(user, Role.ONE_STOP_OFFICER) or bool(getattr(user, "is_superuser", False))
+    )
+
+
+def procedure_versions_open(*, online: bool = False) -> list[ProcedureVersion]:
+    """The procedure versions dossiers may be submitted under today, one per procedure."""
+    today = timezone.localdate()
+    versions = (
+        ProcedureVersion.objects.filter(
+            status=ProcedureVersion.Status.PUBLISHED, valid_from__lte=today
+        )
+        .exclude(valid_until__lte=today)
+        .select_related("procedure")
+        .order_by("procedure__code", "-number")
+    )
+    if online:
+        versions = versions.exclude(online_level=ProcedureVersion.Online.NONE)
+    chosen: dict[int, ProcedureVersion] = {}
+    for version in versions:
+        chosen.setdefault(version.procedure_id, version)
+    return list(chosen.values())
+
+
+def procedure_version_open_get(*, code: str) -> ProcedureVersion | None:
+    """The version of procedure `code` dossiers are submitted under today."""
+    today = timezone.localdate()
+    return (
+        ProcedureVersion.objects.filter(
+            procedure__code=code.strip(),
+            status=ProcedureVersion.Status.PUBLISHED,
+            valid_from__lte=today,
+        )
+        .exclude(valid_until__lte=today)
+        .select_related("procedure")
+        .prefetch_related("documents")
+        .order_by("-number")
+        .first()
+    )
+
+
+def dossier_public_history(*, dossier: Dossier) -> list[DossierTransition]:
+    """The steps of a dossier for the public lookup: when, what, and which unit has it next;
+    the officials' names are left out of the public page."""
+    return list(
+        DossierTransition.objects.filter(dossier=dossier)
+        .select_related("receiver_unit")
+        .order_by("at", "id")
+    )

@@ -42,7 +42,12 @@ from congvu.dossiers.models import (
     SupplementRequest,
     Timeliness,
 )
-from congvu.dossiers.selectors import ActionNotAllowedError, NotYoursError, dossier_action_check
+from congvu.dossiers.selectors import (
+    ActionNotAllowedError,
+    NotYoursError,
+    dossier_action_check,
+    official_works_in,
+)
 from congvu.lib.workdays import Clock, WorkCalendar, classify
 from congvu.organizations.models import Delegation, Official, Unit
 from congvu.organizations.selectors import responsibility_resolve
@@ -434,9 +439,14 @@ def dossier_document_add(
             dossier_may_handle(actor=actor, dossier=dossier)
         )
     else:
+        is_applicant = (
+            dossier.applicant_user_id is not None
+            and dossier.applicant_user_id == getattr(actor, "pk", None)
+        )
         is_party = (
-            dossier.applicant_user_id == getattr(actor, "pk", None)
-            or _official_of(actor) is not None
+            is_applicant
+            or official_works_in(actor, dossier.received_unit)
+            or official_works_in(actor, dossier.current_unit)
         )
         allowed = is_party and dossier.status in (
             Status.SUBMITTED,

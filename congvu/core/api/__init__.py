@@ -30,3 +30,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": response.data["detail"], "errors": {}}
     return response
+
+
+class Conflict(exceptions.APIException):
+    """The request is valid but the resource's present state does not allow it (HTTP 409)."""
+
+    status_code = 409
+    default_detail = "The request conflicts with the present state of the resource."
+    default_code = "conflict"

@@ -36,7 +36,7 @@ README_ACCOUNTS = {
 @pytest.fixture
 def demo(db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--dossiers", "20", stdout=io.StringIO())
 
 
 def test_readme_accounts_log_in_with_their_roles(demo):
@@ -62,7 +62,7 @@ def test_deputy_acts_by_delegation_and_director_stays_accountable(demo):
 
 def test_second_run_changes_nothing(demo):
     users, units, audit = User.objects.count(), Unit.objects.count(), AuditLog.objects.count()
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--dossiers", "20", stdout=io.StringIO())
     assert (User.objects.count(), Unit.objects.count(), AuditLog.objects.count()) == (
         users,
         units,

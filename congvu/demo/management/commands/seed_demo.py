@@ -20,8 +20,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even with DEBUG off (the accounts have a published password).",
         )
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=300,
+            help="How many demo dossiers to spread over the last twelve months.",
+        )
 
-    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, force: bool = False, dossiers: int = 300, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 _(
@@ -30,7 +36,7 @@ class Command(BaseCommand):
                 )
             )
         translation.activate(settings.LANGUAGE_CODE)
-        result = demo_seed()
+        result = demo_seed(dossiers=dossiers)
         if result.loaded:
             self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         else:

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from congvu.core import context
+from congvu.core.api import Conflict
+from congvu.dossiers.api.serializers import (
+    ActionSerializer,
+    AllowedActionSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    DossierDetailSerializer,
+    DossierSerializer,
+    DossierSubmitSerializer,
+    PublicDossierSerializer,
+)
+from congvu.dossiers.models import Dossier
+from congvu.dossiers.selectors import (
+    dossier_actions_allowed,
+    dossier_list,
+    dossier_public_get,
+)
+from congvu.dossiers.services import (
+    ActionNotAllowedError,
+    Applicant,
+    NotYoursError,
+    dossier_act,
+    dossier_document_add,
+    dossier_submit,
+)
+from congvu.dossiers.workflow import ACTIONS
+from congvu.organizations.models import Unit
+
+
+class DossierCursor(CursorPagination):
+    # Keyset pagination: page 1,000 costs what page 1 costs.
+    ordering = "-id"
+    page_size = 50
+
+
+def _visible(request: Request, code: str) -> Dossier:
+    dossier = (
+        dossier_list(user=request.user)
+        .select_related("current_step", "procedure_version")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("No dossier with this code is visible to you."))
+    return dossier
+
+
+class DossierListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="dossiers_list", responses={200: DossierSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        paginator = DossierCursor()
+        page = paginator.paginate_queryset(
+            dossier_list(user=request.user).select_related("current_step"), request, view=self
+        )
+        return paginator.get_paginated_response(DossierSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="dossiers_submit",
+        request=DossierSubmitSerializer,
+        responses={201: DossierSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=_("A retried submission with the same key returns the first dossier."),
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = DossierSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        commune = None
+        if values["commune"]:
+            commune = Unit.objects.filter(
+                admin_code=values["commune"], kind=Unit.Kind.COMMUNE_COMMITTEE
+            ).first()
+            if commune is None:
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"commune": [_("No commune has this code.")]})
+        dossier = dossier_submit(
+            actor=request.user,
+            procedure_code=values["procedure"],
+            channel=int(values["channel"]),
+            applicant=Applicant(**values["applicant"]),
+            commune=commune,
+            request=values["request"],
+            idempotency_key=request.headers.get("Idempotency-Key") or None,
+        )
+        dossier = Dossier.objects.select_related(
+            "procedure_version__procedure", "received_unit", "competent_unit", "current_unit"
+        ).get(pk=dossier.pk)
+        return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+
+
+class DossierDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="dossiers_retrieve", responses={200: DossierDetailSerializer})
+    def get(self, request: Request, code: str) -> Response:
+        dossier = _visible(request, code)
+        return Response(DossierDetailSerializer(dossier).data)
+
+
+class DossierActionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="dossiers_actions_list", responses={200: AllowedActionSerializer(many=True)}
+    )
+    def get(self, request: Request, code: str) -> Response:
+        dossier = _visible(request, code)
+        names = dossier_actions_allowed(dossier=dossier, user=request.user)
+        rows = [
+            {"action": n, "title": str(ACTIONS[n].label), "note_required": ACTIONS[n].note_required}
+            for n in names
+        ]
+        return Response(AllowedActionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        operation_id="dossiers_actions_perform",
+        request=ActionSerializer,
+        responses={200: DossierDetailSerializer},
+    )
+    def post(self, request: Request, code: str) -> Response:
+        dossier = _visible(request, code)
+        body = ActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        responsible = None
+        if values["responsible_unit"]:
+            responsible = get_object_or_404(Unit, pk=values["responsible_unit"])
+        try:
+            dossier = dossier_act(
+                actor=request.user,
+                dossier=dossier,
+                action=values["action"],
+                note=values["note"],
+                to_step=values["to_step"],
+                expected_step=values["expected_step"],
+                new_due_at=values["new_due_at"],
+                responsible_unit=responsible,
+                return_method=values["return_method"],
+                rating=dict(values["rating"]) if values["rating"] else None,
+            )
+        except NotYoursError as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except ActionNotAllowedError as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(DossierDetailSerializer(_visible(request, code)).data)
+
+
+class DossierDocumentsView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="dossiers_documents_upload",
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer},
+    )
+    def post(self, request: Request, code: str) -> Response:
+        dossier = _visible(request, code)
+        body = DocumentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        try:
+            with transaction.atomic():
+                document = dossier_document_add(
+                    actor=request.user,
+                    dossier=dossier,
+                    file=values["file"],
+                    kind=values["kind"],
+                    required_document_id=values["required_document"],
+                )
+        except ActionNotAllowedError as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class LookupThrottle(SimpleRateThrottle):
+    """At most so many public lookups a minute from one client address (an IPv6 /64 counts
+    as one client), so codes cannot be guessed by brute force."""
+
+    scope = "dossier_lookup"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        address = context.current().client_address or self.get_ident(request)
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return self.cache_format % {"scope": self.scope, "ident": address}
+        if ip.version == 6:
+            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return self.cache_format % {"scope": self.scope, "ident": address}
+
+
+class PublicDossierView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [LookupThrottle]
+
+    @extend_schema(
+        operation_id="public_dossier_lookup",
+        parameters=[
+            OpenApiParameter("secret", str, required=False),
+            OpenApiParameter("phone", str, required=False),
+        ],
+        responses={200: PublicDossierSerializer},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        dossier = dossier_public_get(
+            code=code,
+            secret=request.query_params.get("secret", ""),
+            phone=request.query_params.get("phone", ""),
+        )
+        if dossier is None:
+            raise NotFound(_("No dossier matches this code and key."))
+        return Response(PublicDossierSerializer(dossier).data)

@@ -1,0 +1,336 @@
+"""Dossier statistics for a unit and a period: the counts the service-quality index (QĐ 766/QĐ-TTg,
+domain.md §9) and the reports are built from.
+
+`dossier_stats` reads the daily summary rows (`DossierStat`) the services keep, so its cost does
+not grow with the number of dossiers; only the counts that depend on the present moment (in
+process on time or overdue) are read from the dossiers, over the partial index of open ones.
+`dossier_stats_recount` computes the same figures from the dossiers and their transitions, and
+`dossier_stats_rebuild` rewrites the summary rows from them; both exist to check and to repair
+the summary, not to serve pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from congvu.core.services import audit_record
+from congvu.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierQuerySet,
+    DossierStat,
+    DossierTransition,
+    Status,
+    Timeliness,
+)
+from congvu.organizations.models import Unit
+from congvu.procedures.models import Procedure
+
+# The counters of a summary row, in the order they are reported.
+COUNTERS = (
+    "received",
+    "received_in_person",
+    "received_online",
+    "received_postal",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "refused",
+    "supplement_requested",
+    "withdrawn",
+    "returned",
+    "processing_seconds",
+)
+_CHANNEL_COUNTER = {
+    int(Channel.IN_PERSON): "received_in_person",
+    int(Channel.ONLINE): "received_online",
+    int(Channel.POSTAL): "received_postal",
+}
+# Refusing to resolve (`refuse`) ends processing as resolving does: the dossier leaves with a
+# written answer, national status 9, and counts as resolved early, on time or late. Refusing at
+# intake (`refuse_intake`, Mẫu 03) is what the `refused` counter holds.
+_CONCLUDING = ("resolve", "refuse")
+_SUPPLEMENT_REQUESTS = ("request_intake_supplement", "request_supplement")
+# The actions that move a counter; the recount and the rebuild read only their rows.
+_COUNTED = (
+    "receive",
+    "refuse_intake",
+    "stop",
+    "return_result",
+    *_CONCLUDING,
+    *_SUPPLEMENT_REQUESTS,
+)
+
+
+@dataclass(frozen=True)
+class DossierStats:
+    """What happened to the dossiers of a unit (and a procedure) over a period of days, and how
+    many of them are in process now, within or past their appointment."""
+
+    received: int = 0
+    received_in_person: int = 0
+    received_online: int = 0
+    received_postal: int = 0
+    resolved_early: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    refused: int = 0
+    supplement_requested: int = 0
+    withdrawn: int = 0
+    returned: int = 0
+    # Office seconds used by the dossiers resolved in the period (waiting time excluded).
+    processing_seconds: float = 0.0
+    in_process_on_time: int = 0
+    in_process_overdue: int = 0
+
+    @property
+    def resolved(self) -> int:
+        return self.resolved_early + self.resolved_on_time + self.resolved_late
+
+    @property
+    def in_process(self) -> int:
+        return self.in_process_on_time + self.in_process_overdue
+
+    @property
+    def average_processing_hours(self) -> float | None:
+        """Average working hours a resolved dossier took; None when none was resolved."""
+        if not self.resolved:
+            return None
+        return self.processing_seconds / self.resolved / 3600
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _stats(counts: dict[str, Any], live: tuple[int, int]) -> DossierStats:
+    values = {name: int(counts.get(name) or 0) for name in COUNTERS if name != "processing_seconds"}
+    # Sums of floats differ in the last bits with the order of addition; a thousandth of a
+    # second is far below anything reported.
+    seconds = round(float(counts.get("processing_seconds") or 0.0), 3)
+    return DossierStats(
+        **values,
+        processing_seconds=seconds,
+        in_process_on_time=live[0],
+        in_process_overdue=live[1],
+    )
+
+
+def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of `start` and of the day after `end`, in local time: the services
+    file each event under `timezone.localdate` of its moment."""
+    zone = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return lo, hi
+
+
+def _unit_q(prefix: str, unit: Unit, include_subunits: bool) -> Q:
+    if include_subunits:
+        return Q(**{f"{prefix}__path__startswith": unit.path})
+    return Q(**{prefix: unit})
+
+
+def _open_dossiers(
+    *, unit: Unit, procedure: Procedure | None, end: dt.date, include_subunits: bool
+) -> DossierQuerySet:
+    """Dossiers of the unit received by the end of the period that are still in process."""
+    _lo, hi = _day_bounds(end, end)
+    dossiers = Dossier.objects.open().filter(
+        _unit_q("competent_unit", unit, include_subunits), received_at__lt=hi
+    )
+    if procedure is not None:
+        dossiers = dossiers.filter(procedure_version__procedure=procedure)
+    return dossiers
+
+
+def dossier_stats(
+    *,
+    unit: Unit,
+    procedure: Procedure | None = None,
+    start: dt.date,
+    end: dt.date,
+    include_subunits: bool = True,
+    now: dt.datetime | None = None,
+) -> DossierStats:
+    """The figures of `unit` (and its parts, unless `include_subunits` is False) as competent
+    unit, for `procedure` or all, from `start` to `end` inclusive, read from the summary rows.
+
+    The dossiers in process are those received by `end` and still open at `now` (default: the
+    present); one in process is overdue when its clock runs past the appointment.
+    """
+    moment = now or timezone.now()
+    rows = DossierStat.objects.filter(
+        _unit_q("unit", unit, include_subunits), day__gte=start, day__lte=end
+    )
+    if procedure is not None:
+        rows = rows.filter(procedure_version__procedure=procedure)
+    counts = rows.aggregate(**{name: Sum(name) for name in COUNTERS})
+    dossiers = _open_dossiers(
+        unit=unit, procedure=procedure, end=end, include_subunits=include_subunits
+    )
+    in_process = dossiers.count()
+    # Same filter as the sweeps (status processing, due_at before now): the partial index
+    # `dossier_open_due` answers it.
+    overdue = dossiers.overdue(moment).count()
+    return _stats(counts, (in_process - overdue, overdue))
+
+
+def _transitions(
+    *,
+    unit: Unit | None,
+    procedure: Procedure | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    include_subunits: bool = True,
+) -> QuerySet[DossierTransition]:
+    rows = DossierTransition.objects.filter(action__in=_COUNTED)
+    if unit is not None:
+        rows = rows.filter(_unit_q("dossier__competent_unit", unit, include_subunits))
+    if procedure is not None:
+        rows = rows.filter(dossier__procedure_version__procedure=procedure)
+    if start is not None:
+        rows = rows.filter(at__gte=_day_bounds(start, start)[0])
+    if end is not None:
+        rows = rows.filter(at__lt=_day_bounds(end, end)[1])
+    return rows
+
+
+def _recount_aggregates() -> dict[str, Any]:
+    """The counters as conditional aggregates over transition rows."""
+    concluded = Q(action__in=_CONCLUDING)
+    aggregates: dict[str, Any] = {
+        "received": Count("pk", filter=Q(action="receive")),
+        "refused": Count("pk", filter=Q(action="refuse_intake")),
+        "supplement_requested": Count("pk", filter=Q(action__in=_SUPPLEMENT_REQUESTS)),
+        "withdrawn": Count("pk", filter=Q(action="stop")),
+        "returned": Count("pk", filter=Q(action="return_result")),
+        # A dossier is concluded once and its clock stops then, so the seconds it shows now
+        # are the seconds it had used when it was resolved.
+        "processing_seconds": Sum("dossier__clock_used_seconds", filter=concluded),
+    }
+    for channel, name in _CHANNEL_COUNTER.items():
+        aggregates[name] = Count("pk", filter=Q(action="receive", dossier__channel=channel))
+    for value in Timeliness.values:
+        aggregates[f"resolved_{value}"] = Count(
+            "pk", filter=concluded & Q(dossier__timeliness=value)
+        )
+    return aggregates
+
+
+def dossier_stats_recount(
+    *,
+    unit: Unit,
+    procedure: Procedure | None = None,
+    start: dt.date,
+    end: dt.date,
+    include_subunits: bool = True,
+    now: dt.datetime | None = None,
+) -> DossierStats:
+    """The figures of `dossier_stats`, counted from the dossiers and their transitions without
+    the summary rows. Its cost grows with the number of dossiers; it is for checking."""
+    moment = now or timezone.now()
+    counts = _transitions(
+        unit=unit, procedure=procedure, start=start, end=end, include_subunits=include_subunits
+    ).aggregate(**_recount_aggregates())
+    live = _open_dossiers(
+        unit=unit, procedure=procedure, end=end, include_subunits=include_subunits
+    ).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(status=Status.PROCESSING, due_at__lt=moment)),
+    )
+    return _stats(counts, (live["total"] - live["overdue"], live["overdue"]))
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    deleted: int
+    created: int
+
+
+@transaction.atomic
+def dossier_stats_rebuild(
+    *,
+    actor: Any,
+    unit: Unit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> RebuildResult:
+    """Rewrite the summary rows of `unit` and its parts (default: every unit) for the days from
+    `start` to `end` (default: all) from the transitions. Running it twice gives the same rows.
+
+    The old rows are deleted and the new ones written in one transaction, so a report read
+    meanwhile sees either the old rows or the new ones, never a half-built day.
+    """
+    if start is not None and end is not None and start > end:
+        raise ValueError("start must not be after end")
+    zone = timezone.get_current_timezone()
+    grouped = (
+        _transitions(unit=unit, procedure=None, start=start, end=end)
+        .annotate(day=TruncDate("at", tzinfo=zone))
+        .values(
+            "day",
+            "action",
+            "dossier__competent_unit_id",
+            "dossier__procedure_version_id",
+            "dossier__channel",
+            "dossier__timeliness",
+        )
+        .annotate(n=Count("pk"), seconds=Sum("dossier__clock_used_seconds"))
+        .order_by()
+    )
+    totals: dict[tuple[int, int, dt.date], dict[str, float]] = defaultdict(
+        lambda: dict.fromkeys(COUNTERS, 0)
+    )
+    for row in grouped:
+        key = (row["dossier__competent_unit_id"], row["dossier__procedure_version_id"], row["day"])
+        counters = totals[key]
+        action, n = row["action"], row["n"]
+        if action == "receive":
+            counters["received"] += n
+            counters[_CHANNEL_COUNTER.get(row["dossier__channel"], "received_postal")] += n
+        elif action in _SUPPLEMENT_REQUESTS:
+            counters["supplement_requested"] += n
+        elif action == "refuse_intake":
+            counters["refused"] += n
+        elif action in _CONCLUDING:
+            counters[f"resolved_{row['dossier__timeliness'] or Timeliness.ON_TIME}"] += n
+            counters["processing_seconds"] += row["seconds"] or 0.0
+        elif action == "stop":
+            counters["withdrawn"] += n
+        elif action == "return_result":
+            counters["returned"] += n
+
+    old = DossierStat.objects.all()
+    if unit is not None:
+        old = old.filter(unit__path__startswith=unit.path)
+    if start is not None:
+        old = old.filter(day__gte=start)
+    if end is not None:
+        old = old.filter(day__lte=end)
+    deleted, _by_model = old.delete()
+    fresh = [
+        DossierStat(unit_id=unit_id, procedure_version_id=version_id, day=day, **counters)
+        for (unit_id, version_id, day), counters in sorted(totals.items())
+    ]
+    DossierStat.objects.bulk_create(fresh, batch_size=1000)
+    audit_record(
+        actor=actor,
+        action="dossiers.stats_rebuilt",
+        obj=unit,
+        after={
+            "unit": unit.pk if unit is not None else None,
+            "start": start,
+            "end": end,
+            "deleted": deleted,
+            "created": len(fresh),
+        },
+    )
+    return RebuildResult(deleted=deleted, created=len(fresh))

@@ -1,0 +1,250 @@
+"""The dossier API: the full path through it, 409 for what the state does not allow, and the
+public lookup without personal data."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+
+from congvu.dossiers.models import Dossier, DossierTransition
+
+from .conftest import at
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def body(applicant):
+    return {
+        "procedure": "1.000001",
+        "channel": 2,
+        "applicant": {
+            "name": applicant.name,
+            "id_number": applicant.id_number,
+            "phone": applicant.phone,
+            "email": applicant.email,
+            "address": applicant.address,
+        },
+    }
+
+
+def post_action(client, code, when, **data):
+    with time_machine.travel(when, tick=False):
+        return client.post(f"/api/v1/dossiers/{code}/actions/", data, format="json")
+
+
+def test_full_path_through_the_api(
+    api_client_for, citizen, version, applicant, one_stop, official_a, head_a
+):
+    me, desk = api_client_for(citizen), api_client_for(one_stop.user)
+    specialist, director = api_client_for(official_a.user), api_client_for(head_a.user)
+    with time_machine.travel(at(13, 2, 9), tick=False):
+        created = me.post("/api/v1/dossiers/", body(applicant), format="json")
+    assert created.status_code == 201, created.json()
+    code = created.json()["code"]
+    assert created.json()["national_status"] == 1
+    assert created.json()["due_at"] is None
+
+    assert (
+        post_action(
+            desk, code, at(13, 2, 9, 10), action="request_intake_supplement", note="Thiếu tờ khai"
+        ).status_code
+        == 200
+    )
+    pdf = io.BytesIO(PDF)
+    pdf.name = "Tờ khai <bổ sung>.pdf"
+    with time_machine.travel(at(13, 2, 9, 20), tick=False):
+        upload = me.post(
+            f"/api/v1/dossiers/{code}/documents/",
+            {"file": pdf, "kind": "supplement"},
+            format="multipart",
+        )
+    assert upload.status_code == 201, upload.json()
+    assert upload.json()["original_name"] == "Tờ khai _bổ sung_.pdf"
+    assert post_action(me, code, at(13, 2, 9, 30), action="supplement").status_code == 200
+    received = post_action(desk, code, at(13, 2, 10), action="receive")
+    assert received.json()["due_at"] == "2026-02-27T10:00:00+07:00"
+    assert post_action(desk, code, at(13, 2, 11), action="forward").status_code == 200
+    assert post_action(specialist, code, at(25, 2, 9), action="forward").status_code == 200
+    late = post_action(
+        director, code, at(26, 2, 14), action="apologize", note="Chờ ý kiến liên ngành",
+        new_due_at="2026-03-04T10:00:00+07:00",
+    )  # fmt: skip
+    assert late.json()["due_at"] == "2026-03-04T10:00:00+07:00"
+    second = post_action(
+        director, code, at(27, 2, 9), action="apologize", note="Lần nữa",
+        new_due_at="2026-03-06T10:00:00+07:00",
+    )  # fmt: skip
+    assert second.status_code == 409
+    assert "second extension" in second.json()["detail"] or "gia hạn" in second.json()["detail"]
+    assert (
+        post_action(director, code, at(4, 3, 9), action="resolve", note="Đã cấp").status_code == 200
+    )
+    assert post_action(desk, code, at(4, 3, 14), action="return_result").status_code == 200
+    rated = post_action(me, code, at(4, 3, 15), action="rate", rating={"overall": "satisfied"})
+    assert rated.json()["national_status"] == 10
+    assert rated.json()["timeliness"] == "on_time"
+    assert [t["action"] for t in rated.json()["transitions"]] == [
+        "submit", "request_intake_supplement", "supplement", "receive", "forward", "forward",
+        "apologize", "resolve", "return_result", "rate",
+    ]  # fmt: skip
+
+
+def test_actions_list_shows_what_the_caller_may_do(
+    api_client_for, citizen, version, applicant, one_stop
+):
+    created = api_client_for(citizen).post("/api/v1/dossiers/", body(applicant), format="json")
+    code = created.json()["code"]
+    desk = api_client_for(one_stop.user).get(f"/api/v1/dossiers/{code}/actions/").json()
+    assert {a["action"] for a in desk} >= {"receive", "request_intake_supplement", "refuse_intake"}
+    mine = api_client_for(citizen).get(f"/api/v1/dossiers/{code}/actions/").json()
+    assert [a["action"] for a in mine] == ["request_withdrawal"]
+
+
+def test_not_allowed_now_is_409_and_not_yours_is_403_or_404(
+    api_client_for, citizen, version, applicant, one_stop, outsider_b
+):
+    code = (
+        api_client_for(citizen)
+        .post("/api/v1/dossiers/", body(applicant), format="json")
+        .json()["code"]
+    )
+    desk = api_client_for(one_stop.user)
+    assert (
+        desk.post(
+            f"/api/v1/dossiers/{code}/actions/", {"action": "resolve"}, format="json"
+        ).status_code
+        == 409
+    )
+    mine = api_client_for(citizen)
+    assert (
+        mine.post(
+            f"/api/v1/dossiers/{code}/actions/", {"action": "receive"}, format="json"
+        ).status_code
+        == 403
+    )
+    outsider = api_client_for(outsider_b.user)
+    assert outsider.get(f"/api/v1/dossiers/{code}/").status_code == 404
+    assert (
+        outsider.post(
+            f"/api/v1/dossiers/{code}/actions/", {"action": "receive"}, format="json"
+        ).status_code
+        == 404
+    )
+    assert Dossier.objects.get(code=code).status == "submitted"
+
+
+def test_idempotency_key_header(api_client_for, citizen, version, applicant):
+    client = api_client_for(citizen)
+    first = client.post(
+        "/api/v1/dossiers/", body(applicant), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    again = client.post(
+        "/api/v1/dossiers/", body(applicant), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert first.json()["code"] == again.json()["code"]
+    assert Dossier.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"procedure": "9.999999"}, "procedure"),
+        (
+            {"applicant": {"name": "A", "id_number": "12ab", "phone": "0912345678"}},
+            "applicant.id_number",
+        ),
+        (
+            {"applicant": {"name": "A", "id_number": "004095001234", "phone": "12"}},
+            "applicant.phone",
+        ),
+        ({"channel": 7}, "channel"),
+    ],
+)
+def test_bad_submission_is_a_clear_vietnamese_error(
+    api_client_for, citizen, version, applicant, change, field
+):
+    response = api_client_for(citizen).post(
+        "/api/v1/dossiers/", {**body(applicant), **change}, format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert Dossier.objects.count() == 0
+
+
+def test_wrong_file_type_is_refused(api_client_for, citizen, version, applicant, one_stop):
+    client = api_client_for(citizen)
+    code = client.post("/api/v1/dossiers/", body(applicant), format="json").json()["code"]
+    exe = io.BytesIO(b"MZ\x90\x00rest")
+    exe.name = "tokhai.exe"
+    response = client.post(f"/api/v1/dossiers/{code}/documents/", {"file": exe}, format="multipart")
+    assert response.status_code == 400
+    fake = io.BytesIO(b"MZ\x90\x00rest")
+    fake.name = "tokhai.pdf"
+    response = client.post(
+        f"/api/v1/dossiers/{code}/documents/", {"file": fake}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert Dossier.objects.get(code=code).documents.count() == 0
+
+
+def test_public_lookup_has_no_personal_data_and_is_rate_limited(
+    api_client, api_client_for, citizen, version, applicant
+):
+    cache.clear()
+    created = (
+        api_client_for(citizen).post("/api/v1/dossiers/", body(applicant), format="json").json()
+    )
+    url = f"/api/v1/public/dossiers/{created['code']}"
+    found = api_client.get(url, {"secret": created["secret"]})
+    assert found.status_code == 200
+    assert applicant.name not in found.content.decode()
+    assert applicant.id_number not in found.content.decode()
+    assert api_client.get(url, {"phone": "0912345678"}).status_code == 200
+    assert api_client.get(url, {"secret": "wrong"}).status_code == 404
+    codes = [api_client.get(url, {"secret": "wrong"}).status_code for _ in range(20)]
+    assert codes[-1] == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_acting_at_once_exactly_one_wins(
+    api_client_for, citizen, version, applicant, one_stop, org_tree
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between concurrent connections are a PostgreSQL matter")
+    from congvu.organizations.tests.factories import OfficialFactory, PositionFactory, UserFactory
+
+    other_user = UserFactory.create(username="one_stop_2")
+    other = OfficialFactory.create(
+        user=other_user, full_name="Vi Văn Nam", unit=org_tree["service_centre"]
+    )
+    PositionFactory.create(official=other, unit=org_tree["service_centre"], kind="one_stop_officer")
+    code = (
+        api_client_for(citizen)
+        .post("/api/v1/dossiers/", body(applicant), format="json")
+        .json()["code"]
+    )
+    clients = [api_client_for(one_stop.user), api_client_for(other_user)]
+    results: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def receive(client):
+        barrier.wait()
+        results.append(
+            client.post(
+                f"/api/v1/dossiers/{code}/actions/", {"action": "receive"}, format="json"
+            ).status_code
+        )
+        connection.close()
+
+    threads = [threading.Thread(target=receive, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [200, 409]
+    assert DossierTransition.objects.filter(dossier__code=code, action="receive").count() == 1
