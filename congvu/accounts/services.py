@@ -4,7 +4,6 @@ the bookkeeping of failed logins."""
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import math
 import re
 from dataclasses import dataclass
@@ -75,15 +74,7 @@ def _name_key(login_name: str) -> str:
 
 
 def _address_key(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return f"addr:{address}"[:255]
-    if ip.version == 6:
-        # One IPv6 subscriber usually holds a whole /64; counting single addresses would let
-        # an attacker rotate through it and never be slowed down.
-        return f"addr:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
-    return f"addr:{ip}"
+    return f"addr:{context.client_group(address)}"[:255]
 
 
 def _throttle_keys(login_name: str) -> list[str]:

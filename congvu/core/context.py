@@ -27,3 +27,20 @@ def set_current(ctx: RequestContext) -> object:
 
 def reset(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+def client_group(address: str) -> str:
+    """The unit a client is counted in by rate limits: its IPv4 address, or its IPv6 /64.
+
+    One IPv6 subscriber usually holds a whole /64; counting single addresses would let one
+    client rotate through it and never be slowed down.
+    """
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -6,7 +6,6 @@ says which actions exist and `dossier_actions_allowed` which of them a user may 
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,14 +97,7 @@ CAUTION = {"refuse_intake", "refuse", "request_withdrawal", "stop"}
 
 
 def _address_group(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address[:64]
-    if ip.version == 6:
-        # One IPv6 subscriber holds a whole /64, as the login throttle counts it too.
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
+    return context.client_group(address)
 
 
 def _over_limit(scope: str, limit: int, window: int = 60) -> bool:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from django.db import transaction
@@ -210,13 +209,7 @@ class LookupThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         address = context.current().client_address or self.get_ident(request)
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return self.cache_format % {"scope": self.scope, "ident": address}
-        if ip.version == 6:
-            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        return self.cache_format % {"scope": self.scope, "ident": address}
+        return self.cache_format % {"scope": self.scope, "ident": context.client_group(address)}
 
 
 class PublicDossierView(APIView):
