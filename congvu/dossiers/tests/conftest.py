@@ -27,6 +27,12 @@ def at(day: int, month: int, hour: int, minute: int = 0, year: int = 2026) -> dt
     return dt.datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    # Assertions read the English source strings; test_api checks the Vietnamese default.
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def one_stop(org_tree: dict[str, Unit]) -> Official:
     user = UserFactory.create(username="one_stop", roles=[Role.ONE_STOP_OFFICER])

@@ -165,7 +165,7 @@ def test_idempotency_key_header(api_client_for, citizen, version, applicant):
         ({"channel": 7}, "channel"),
     ],
 )
-def test_bad_submission_is_a_clear_vietnamese_error(
+def test_bad_submission_is_a_clear_error(
     api_client_for, citizen, version, applicant, change, field
 ):
     response = api_client_for(citizen).post(
@@ -248,3 +248,14 @@ def test_two_officials_acting_at_once_exactly_one_wins(
         thread.join()
     assert sorted(results) == [200, 409]
     assert DossierTransition.objects.filter(dossier__code=code, action="receive").count() == 1
+
+
+def test_errors_are_in_vietnamese_by_default(settings, api_client_for, citizen, version, applicant):
+    settings.LANGUAGE_CODE = "vi"
+    bad = {
+        **body(applicant),
+        "applicant": {"name": "A", "id_number": "004095001234", "phone": "12"},
+    }
+    response = api_client_for(citizen).post("/api/v1/dossiers/", bad, format="json")
+    assert response.status_code == 400
+    assert "Số điện thoại" in response.json()["errors"]["applicant.phone"][0]

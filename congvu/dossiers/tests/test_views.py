@@ -512,7 +512,8 @@ def _no_match_message() -> str:
         )
 
 
-def test_lookup_by_secret_or_phone(version, applicant, citizen):
+def test_lookup_by_secret_or_phone(settings, version, applicant, citizen):
+    settings.LANGUAGE_CODE = "vi"  # the public page speaks Vietnamese to everyone
     d = submit(citizen, version, applicant, at(2, 3, 8))
     client = Client()
     url = reverse("dossiers:lookup")
