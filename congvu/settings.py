@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "congvu.calendars",
     "congvu.procedures",
     "congvu.dossiers",
+    "congvu.directives",
     "congvu.demo",
 ]
 

@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("congvu.organizations.api.urls")),
     path("", include("congvu.calendars.api.urls")),
     path("", include("congvu.dossiers.api.urls")),
+    path("", include("congvu.directives.api.urls")),
     path("", include("congvu.procedures.api.urls")),
 ]
 
@@ -21,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/", include("congvu.calendars.urls")),
     path("procedures/", include("congvu.procedures.urls")),
     path("dossiers/", include("congvu.dossiers.urls")),
+    path("tasks/", include("congvu.directives.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

@@ -64,3 +64,25 @@ def audit_record(
         entry.object_label = str(obj)[:300]
     entry.save()
     return entry
+
+
+def notification_send(
+    *, users: Any, title: str, body: str = "", url: str = "", email: bool = True
+) -> int:
+    """Tell each user in-app, and by email after the transaction commits; returns how many."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import transaction
+
+    from congvu.core.models import Notification
+
+    recipients = [u for u in users if u is not None]
+    Notification.objects.bulk_create(
+        [Notification(user=u, title=title[:300], body=body, url=url) for u in recipients]
+    )
+    addresses = sorted({u.email for u in recipients if getattr(u, "email", "")})
+    if email and addresses:
+        link = f"{settings.SITE_URL}{url}" if url else ""
+        message = f"{body}\n\n{link}".strip()
+        transaction.on_commit(lambda: send_mail(title, message, None, addresses))
+    return len(recipients)
