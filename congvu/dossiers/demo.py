@@ -685,7 +685,8 @@ class _Story:
 
 
 def _stories(count: int, rng: random.Random) -> list[str]:
-    """`count` stories in the shares of STORIES, each at least once, in a shuffled order."""
+    """`count` stories in the shares of STORIES, each at least once and the rest returned
+    results, in a shuffled order."""
     stories = [name for name, share in STORIES.items() for _ in range(max(1, round(share * count)))]
     while len(stories) > count and "returned" in stories:
         stories.remove("returned")
@@ -700,7 +701,7 @@ def demo_dossiers_seed(*, count: int = 300, seed: int = 2026) -> int:
     """Create about `count` demo dossiers of the last twelve months and return how many were
     made; none when demo dossiers exist already, or when the demo accounts or procedures are
     missing."""
-    if demo_dossiers_exist():
+    if count <= 0 or demo_dossiers_exist():
         return 0
     world = _world(timezone.now())
     if world is None:

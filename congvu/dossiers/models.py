@@ -205,6 +205,13 @@ class Dossier(models.Model):
             models.Index(
                 fields=["due_at"], condition=Q(status="processing"), name="dossier_open_due"
             ),
+            # The statistics count the dossiers waiting for the applicant (clock paused) by
+            # competent unit; they are few, so the index stays small.
+            models.Index(
+                fields=["competent_unit"],
+                condition=Q(status__in=["supplement", "awaiting_payment", "withdrawal_requested"]),
+                name="dossier_waiting_competent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

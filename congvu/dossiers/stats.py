@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from congvu.core.services import audit_record
 from congvu.dossiers.models import (
+    OPEN_STATUSES,
     Channel,
     Dossier,
     DossierQuerySet,
@@ -59,6 +60,8 @@ _CHANNEL_COUNTER = {
 # intake (`refuse_intake`, Mẫu 03) is what the `refused` counter holds.
 _CONCLUDING = ("resolve", "refuse")
 _SUPPLEMENT_REQUESTS = ("request_intake_supplement", "request_supplement")
+# In process with the clock paused, waiting for the applicant.
+_WAITING = tuple(str(s) for s in OPEN_STATUSES if s != Status.PROCESSING)
 # The actions that move a counter; the recount and the rebuild read only their rows.
 _COUNTED = (
     "receive",
@@ -139,16 +142,40 @@ def _unit_q(prefix: str, unit: Unit, include_subunits: bool) -> Q:
 
 
 def _open_dossiers(
-    *, unit: Unit, procedure: Procedure | None, end: dt.date, include_subunits: bool
+    *,
+    unit: Unit,
+    procedure: Procedure | None,
+    end: dt.date,
+    include_subunits: bool,
+    statuses: tuple[str, ...] = OPEN_STATUSES,
 ) -> DossierQuerySet:
     """Dossiers of the unit received by the end of the period that are still in process."""
     _lo, hi = _day_bounds(end, end)
-    dossiers = Dossier.objects.open().filter(
-        _unit_q("competent_unit", unit, include_subunits), received_at__lt=hi
+    dossiers = Dossier.objects.filter(
+        _unit_q("competent_unit", unit, include_subunits),
+        status__in=statuses,
+        received_at__lt=hi,
     )
     if procedure is not None:
         dossiers = dossiers.filter(procedure_version__procedure=procedure)
     return dossiers
+
+
+def _summed(
+    *,
+    unit: Unit,
+    procedure: Procedure | None,
+    start: dt.date,
+    end: dt.date,
+    include_subunits: bool,
+) -> dict[str, Any]:
+    """The counters of the summary rows of the unit (and procedure) over the days, added up."""
+    rows = DossierStat.objects.filter(
+        _unit_q("unit", unit, include_subunits), day__gte=start, day__lte=end
+    )
+    if procedure is not None:
+        rows = rows.filter(procedure_version__procedure=procedure)
+    return rows.aggregate(**{name: Sum(name) for name in COUNTERS})
 
 
 def dossier_stats(
@@ -167,20 +194,47 @@ def dossier_stats(
     present); one in process is overdue when its clock runs past the appointment.
     """
     moment = now or timezone.now()
-    rows = DossierStat.objects.filter(
-        _unit_q("unit", unit, include_subunits), day__gte=start, day__lte=end
+    counts = _summed(
+        unit=unit, procedure=procedure, start=start, end=end, include_subunits=include_subunits
     )
-    if procedure is not None:
-        rows = rows.filter(procedure_version__procedure=procedure)
-    counts = rows.aggregate(**{name: Sum(name) for name in COUNTERS})
-    dossiers = _open_dossiers(
-        unit=unit, procedure=procedure, end=end, include_subunits=include_subunits
+    live = dossier_stats_live(
+        unit=unit, procedure=procedure, end=end, include_subunits=include_subunits, now=moment
     )
-    in_process = dossiers.count()
-    # Same filter as the sweeps (status processing, due_at before now): the partial index
-    # `dossier_open_due` answers it.
-    overdue = dossiers.overdue(moment).count()
-    return _stats(counts, (in_process - overdue, overdue))
+    return _stats(counts, live)
+
+
+def dossier_stats_live(
+    *,
+    unit: Unit,
+    procedure: Procedure | None = None,
+    end: dt.date,
+    include_subunits: bool = True,
+    now: dt.datetime | None = None,
+) -> tuple[int, int]:
+    """(in process within the appointment, in process past it) at `now`, of the dossiers of
+    `unit` received by `end`: the part of the figures that only the dossiers can tell."""
+    moment = now or timezone.now()
+
+    def dossiers(statuses: tuple[str, ...]) -> DossierQuerySet:
+        return _open_dossiers(
+            unit=unit,
+            procedure=procedure,
+            end=end,
+            include_subunits=include_subunits,
+            statuses=statuses,
+        )
+
+    # Dossiers whose clock runs: the partial index `dossier_open_due` holds exactly these,
+    # and the overdue ones are its entries before `now`.
+    running = dossiers((Status.PROCESSING,)).aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=moment))
+    )
+    # Waiting for the applicant (supplementation, payment, withdrawal) pauses the clock, so
+    # these are within their appointment (domain.md §5). Named one by one, so that an index
+    # limited to these statuses can serve the query.
+    waiting = dossiers(_WAITING).count()
+    overdue = running["overdue"]
+    return running["total"] - overdue + waiting, overdue
 
 
 def _transitions(

@@ -7,7 +7,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -28,7 +27,7 @@ from congvu.dossiers.models import (
 )
 from congvu.dossiers.stats import dossier_stats, dossier_stats_recount
 from congvu.organizations.models import Unit
-from congvu.procedures.models import ProcedureVersion, ProcessTransition
+from congvu.procedures.models import ProcedureVersion
 
 COUNT = 120
 
@@ -36,22 +35,7 @@ COUNT = 120
 def _accounts_and_procedures() -> None:
     """The demo province, its accounts and its catalogue, without demo_seed's own dossiers:
     each test makes the dossiers it needs."""
-    with mock.patch("congvu.demo.services.demo_dossiers_seed"):
-        demo_seed()
-    if not ProcedureVersion.objects.exists():
-        from congvu.procedures.demo import demo_procedures_seed
-
-        demo_procedures_seed(actor=None, province=Unit.objects.get(seed_key="P04"))
-    # The demo processes ask for no fees yet; ask for them at the review step of the procedures
-    # that have fees, so that the demo has dossiers waiting for payment.
-    for version in ProcedureVersion.objects.filter(fees__isnull=False).distinct():
-        review = version.steps.get(order=2)
-        ProcessTransition.objects.get_or_create(
-            version=version,
-            from_step=review,
-            to_step=review,
-            action=ProcessTransition.Action.REQUEST_PAYMENT,
-        )
+    demo_seed(dossiers=0)
 
 
 @pytest.fixture
@@ -160,10 +144,6 @@ class TestDemoHistory:
 
 
 def test_demo_seed_loads_procedures_and_dossiers(db: Any) -> None:
-    def few() -> int:
-        return demo_dossiers_seed(count=12)
-
-    with mock.patch("congvu.demo.services.demo_dossiers_seed", few):
-        demo_seed()
+    demo_seed(dossiers=12)
     assert ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED).exists()
     assert Dossier.objects.filter(idempotency_key__contains=KEY_PREFIX).count() == 12

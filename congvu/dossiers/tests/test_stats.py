@@ -36,6 +36,12 @@ PATHS = [
 ]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    # The command speaks the site's language; the tests read its English source.
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
