@@ -118,6 +118,18 @@ def applicant_clean(applicant: Applicant) -> Applicant:
 
 # -- helpers ---------------------------------------------------------------------------------
 
+_TRANSITION_LOADED = ["dossier", "from_step", "to_step", "giver", "receiver", "receiver_unit"]
+_DOSSIER_LOADED = [
+    "procedure_version",
+    "received_unit",
+    "competent_unit",
+    "current_unit",
+    "current_step",
+    "assignee",
+    "applicant_user",
+    "entered_by",
+]
+
 
 def _set_status(dossier: Dossier, status: str) -> None:
     dossier.status = status
@@ -228,7 +240,9 @@ def _record(
         timeliness=classify(now, step_due_at) if step_due_at else "",
         note=note,
     )
-    transition.full_clean()
+    # Its foreign keys are objects this transaction already holds; checking that each exists
+    # again would cost a query apiece on every hand-over.
+    transition.full_clean(exclude=_TRANSITION_LOADED)
     transition.save()
     return transition
 
@@ -566,7 +580,11 @@ def dossier_act(
         now=moment,
         calendar=calendar,
     )
-    locked.full_clean()
+    # The code and key do not change after submission, and the related rows are loaded and
+    # locked above: validate the fields, skip the per-relation and uniqueness queries. The
+    # check constraints (one intake supplementation, one extension) were checked by the
+    # workflow above and are enforced by the database; Django would spend a query on each.
+    locked.full_clean(exclude=_DOSSIER_LOADED, validate_unique=False, validate_constraints=False)
     locked.save()
     transition = _record(
         locked,
