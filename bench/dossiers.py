@@ -54,6 +54,7 @@ from django.utils import timezone  # noqa: E402
 from congvu.dossiers.models import (  # noqa: E402
     NATIONAL_STATUS,
     Dossier,
+    DossierMonthStat,
     DossierStat,
     DossierTransition,
     Status,
@@ -63,6 +64,7 @@ from congvu.dossiers.selectors import dossier_public_get  # noqa: E402
 from congvu.dossiers.stats import (  # noqa: E402
     COUNTERS,
     _summed,
+    dossier_month_stats_refresh,
     dossier_stats,
     dossier_stats_live,
     dossier_stats_recount,
@@ -167,6 +169,9 @@ def wipe() -> None:
             pattern,
         )
         DossierStat.objects.filter(procedure_version__procedure__code__startswith=PREFIX).delete()
+        DossierMonthStat.objects.filter(
+            procedure_version__procedure__code__startswith=PREFIX
+        ).delete()
 
 
 def generate(n: int, rng: random.Random, now: dt.datetime) -> None:
@@ -305,6 +310,7 @@ def generate(n: int, rng: random.Random, now: dt.datetime) -> None:
         ],
         batch_size=5000,
     )
+    dossier_month_stats_refresh()
     with connection.cursor() as cursor:
         # Fresh planner statistics, and on PostgreSQL no dead rows of an earlier run left in
         # the indexes.
@@ -340,6 +346,8 @@ def prepare(n: int, now: dt.datetime, *, fresh: bool) -> None:
     existing = bench_dossiers().count()
     if existing == n and not fresh:
         print(f"reusing {n:,} dossiers already generated")
+        if not DossierMonthStat.objects.exists():
+            dossier_month_stats_refresh()
         return
     if existing:
         print(f"removing {existing:,} dossiers of an earlier run")
@@ -397,19 +405,34 @@ def lookups(rng: random.Random, samples: int) -> None:
 def stats(now: dt.datetime) -> None:
     province = Unit.objects.filter(kind=Unit.Kind.PROVINCE_COMMITTEE, parent=None).first()
     assert province is not None
-    end = timezone.localdate(now)
-    start = end - dt.timedelta(days=365)
-    cases: list[tuple[str, dict[str, Any]]] = [("province, 12 months", {"unit": province})]
+    today = timezone.localdate(now)
+    # The indices report by calendar month, quarter and year: the last twelve whole months is
+    # the period they ask for; a rolling 365 days is measured too.
+    month_end = today.replace(day=1) - dt.timedelta(days=1)
+    year_start = (month_end.replace(day=1) - dt.timedelta(days=334)).replace(day=1)
+    periods = {
+        "12 whole months": (year_start, month_end),
+        "rolling 365 days": (today - dt.timedelta(days=365), today),
+    }
+    cases: list[tuple[str, dict[str, Any]]] = [
+        (f"province, {name}", {"unit": province, "period": period})
+        for name, period in periods.items()
+    ]
     dept = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, parent=province).first()
     version = ProcedureVersion.objects.filter(
         procedure__code__startswith=PREFIX, competent_unit=dept
     ).first()
     if dept is not None and version is not None:
-        cases.append(
-            ("one department and procedure", {"unit": dept, "procedure": version.procedure})
-        )
+        for name, period in periods.items():
+            cases.append(
+                (
+                    f"one department and procedure, {name}",
+                    {"unit": dept, "procedure": version.procedure, "period": period},
+                )
+            )
     print("(b) statistics: summary rows vs recount of the dossiers")
     for label, scope in cases:
+        start, end = scope.pop("period")
         arguments = {**scope, "start": start, "end": end, "now": now}
         summary_times, summary = timed(lambda a=arguments: dossier_stats(**a), 7)  # type: ignore[misc]
         recount_times, recount = timed(lambda a=arguments: dossier_stats_recount(**a), 3)  # type: ignore[misc]

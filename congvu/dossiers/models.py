@@ -212,6 +212,20 @@ class Dossier(models.Model):
                 condition=Q(status__in=["supplement", "awaiting_payment", "withdrawal_requested"]),
                 name="dossier_waiting_competent",
             ),
+            # The statistics count the dossiers still in process among those received by the
+            # end of a period; only open dossiers are in this index.
+            models.Index(
+                fields=["received_at", "competent_unit"],
+                condition=Q(
+                    status__in=[
+                        "processing",
+                        "supplement",
+                        "awaiting_payment",
+                        "withdrawal_requested",
+                    ]
+                ),
+                name="dossier_open_received",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -477,15 +491,13 @@ class DossierCodeSequence(models.Model):
         return f"{self.agency_code} {self.day:%d/%m/%Y} {self.last}"
 
 
-class DossierStat(models.Model):
-    """Daily counters of one competent unit and one procedure, kept by the services so that
-    statistics and indices never scan every dossier. `stats_rebuild` recomputes them."""
+class StatCounters(models.Model):
+    """The counters the summary rows keep for one competent unit and one procedure version."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     procedure_version = models.ForeignKey(
         ProcedureVersion, on_delete=models.CASCADE, related_name="+"
     )
-    day = models.DateField()
     received = models.PositiveIntegerField(default=0)
     received_in_person = models.PositiveIntegerField(default=0)
     received_online = models.PositiveIntegerField(default=0)
@@ -500,6 +512,16 @@ class DossierStat(models.Model):
     returned = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DossierStat(StatCounters):
+    """Daily counters of one competent unit and one procedure, kept by the services so that
+    statistics and indices never scan every dossier. `stats_rebuild` recomputes them."""
+
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "procedure_version", "day"], name="dossier_stat_unique"
@@ -509,3 +531,21 @@ class DossierStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_version_id} {self.day}"
+
+
+class DossierMonthStat(StatCounters):
+    """The same counters by month (`month` is its first day): a year of a province's figures
+    is then a few thousand rows to add up rather than a few hundred thousand."""
+
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "procedure_version", "month"], name="dossier_month_stat_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.procedure_version_id} {self.month:%m/%Y}"

@@ -35,6 +35,7 @@ from congvu.dossiers.models import (
     Dossier,
     DossierCodeSequence,
     DossierDocument,
+    DossierMonthStat,
     DossierStat,
     DossierTransition,
     Rating,
@@ -248,25 +249,29 @@ def _record(
 
 
 def _stat_bump(dossier: Dossier, day: dt.date, **increments: float) -> None:
-    """Add to the day's counters of the dossier's competent unit and procedure version."""
-    key = {
+    """Add to the day's and the month's counters of the dossier's competent unit and
+    procedure version."""
+    base = {
         "unit_id": dossier.competent_unit_id,
         "procedure_version_id": dossier.procedure_version_id,
-        "day": day,
     }
-    updated = DossierStat.objects.filter(**key).update(
-        **{field: F(field) + value for field, value in increments.items()}
-    )
-    if updated:
+    for model, key in (
+        (DossierStat, {**base, "day": day}),
+        (DossierMonthStat, {**base, "month": day.replace(day=1)}),
+    ):
+        _counters_add(model, key, increments)
+
+
+def _counters_add(model: Any, key: dict[str, Any], increments: dict[str, float]) -> None:
+    change = {field: F(field) + value for field, value in increments.items()}
+    if model.objects.filter(**key).update(**change):
         return
     try:
         with transaction.atomic():
-            DossierStat.objects.create(**key, **increments)
+            model.objects.create(**key, **increments)
     except IntegrityError:
-        # Another transaction created the day's row first; add to it instead.
-        DossierStat.objects.filter(**key).update(
-            **{field: F(field) + value for field, value in increments.items()}
-        )
+        # Another transaction created the row first; add to it instead.
+        model.objects.filter(**key).update(**change)
 
 
 def _notify(dossier: Dossier, transition: DossierTransition) -> None:

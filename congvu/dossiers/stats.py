@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from congvu.core.services import audit_record
@@ -26,6 +26,7 @@ from congvu.dossiers.models import (
     OPEN_STATUSES,
     Channel,
     Dossier,
+    DossierMonthStat,
     DossierQuerySet,
     DossierStat,
     DossierTransition,
@@ -161,6 +162,19 @@ def _open_dossiers(
     return dossiers
 
 
+def _month_span(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(first, last) first-days of the whole months inside [start, end], or None."""
+    first = (
+        start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    )
+    after_end = end + dt.timedelta(days=1)
+    last_start = after_end.replace(day=1)  # whole months end the day before this
+    if first >= last_start:
+        return None
+    previous = (last_start - dt.timedelta(days=1)).replace(day=1)
+    return first, previous
+
+
 def _summed(
     *,
     unit: Unit,
@@ -169,13 +183,54 @@ def _summed(
     end: dt.date,
     include_subunits: bool,
 ) -> dict[str, Any]:
-    """The counters of the summary rows of the unit (and procedure) over the days, added up."""
-    rows = DossierStat.objects.filter(
-        _unit_q("unit", unit, include_subunits), day__gte=start, day__lte=end
-    )
+    """The counters of the unit (and procedure) over the days, added up: whole months from
+    the monthly rows, the days before and after them from the daily rows."""
+    where = _unit_q("unit", unit, include_subunits)
     if procedure is not None:
-        rows = rows.filter(procedure_version__procedure=procedure)
-    return rows.aggregate(**{name: Sum(name) for name in COUNTERS})
+        where &= Q(procedure_version__procedure=procedure)
+    sums = {name: Sum(name) for name in COUNTERS}
+    span = _month_span(start, end)
+    if span is None:
+        return DossierStat.objects.filter(where, day__gte=start, day__lte=end).aggregate(**sums)
+    first, last = span
+    after_last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    parts = [
+        DossierMonthStat.objects.filter(where, month__gte=first, month__lte=last).aggregate(**sums),
+        DossierStat.objects.filter(where, day__gte=start, day__lt=first).aggregate(**sums)
+        if start < first
+        else {},
+        DossierStat.objects.filter(where, day__gte=after_last, day__lte=end).aggregate(**sums)
+        if after_last <= end
+        else {},
+    ]
+    return {name: sum((part.get(name) or 0) for part in parts) for name in COUNTERS}
+
+
+def dossier_month_stats_refresh(
+    *, unit: Unit | None = None, months: set[dt.date] | None = None
+) -> int:
+    """Rewrite the monthly rows of `months` (all when None) from the daily rows."""
+    old = DossierMonthStat.objects.all()
+    days = DossierStat.objects.all()
+    if unit is not None:
+        old = old.filter(unit__path__startswith=unit.path)
+        days = days.filter(unit__path__startswith=unit.path)
+    if months is not None:
+        old = old.filter(month__in=months)
+        days = days.filter(
+            Q(pk__in=[])
+            | Q(*[Q(day__year=m.year, day__month=m.month) for m in months], _connector=Q.OR)
+        )
+    old.delete()
+    grouped = (
+        days.annotate(month=TruncMonth("day"))
+        .values("unit_id", "procedure_version_id", "month")
+        .annotate(**{name: Sum(name) for name in COUNTERS})
+        .order_by()
+    )
+    fresh = [DossierMonthStat(**row) for row in grouped]
+    DossierMonthStat.objects.bulk_create(fresh, batch_size=1000)
+    return len(fresh)
 
 
 def dossier_stats(
@@ -375,6 +430,12 @@ def dossier_stats_rebuild(
         for (unit_id, version_id, day), counters in sorted(totals.items())
     ]
     DossierStat.objects.bulk_create(fresh, batch_size=1000)
+    months = {day.replace(day=1) for (_u, _v, day) in totals}
+    if start is not None:
+        months.add(start.replace(day=1))
+    if end is not None:
+        months.add(end.replace(day=1))
+    dossier_month_stats_refresh(unit=unit, months=None if start is None and end is None else months)
     audit_record(
         actor=actor,
         action="dossiers.stats_rebuilt",

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from congvu.calendars.selectors import work_calendar_get
 from congvu.core.models import AuditLog
-from congvu.dossiers.models import Channel, Dossier, DossierStat, Status
+from congvu.dossiers.models import Channel, Dossier, DossierMonthStat, DossierStat, Status
 from congvu.dossiers.services import Applicant, dossier_act, dossier_submit
 from congvu.dossiers.stats import COUNTERS, dossier_stats, dossier_stats_recount
 
@@ -309,15 +309,27 @@ def test_in_process_depends_on_now(history: list[Dossier], org_tree: dict[str, A
     assert late == dossier_stats_recount(unit=org_tree["dept_a"], start=start, end=end, now=later)
 
 
+def _month_rows() -> list[tuple[Any, ...]]:
+    fields = ["unit_id", "procedure_version_id", "month", *COUNTERS]
+    return [
+        tuple(round(v, 3) if isinstance(v, float) else v for v in row)
+        for row in DossierMonthStat.objects.order_by(*fields[:3]).values_list(*fields)
+    ]
+
+
 def test_rebuild_writes_back_what_the_services_wrote(
     history: list[Dossier], org_tree: dict[str, Any]
 ) -> None:
     kept = _rows()
+    months = _month_rows()
     assert len(kept) > 20
+    assert len(months) >= 3
     DossierStat.objects.all().delete()
+    DossierMonthStat.objects.all().delete()
     out = io.StringIO()
     call_command("stats_rebuild", stdout=out)
     assert _rows() == kept
+    assert _month_rows() == months
     assert f"{len(kept)} rows written" in out.getvalue()
 
     # Idempotent: a second run leaves the same rows.
