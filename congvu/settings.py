@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "congvu.dossiers.models.Status",
         "DossierDocumentKindEnum": "congvu.dossiers.models.DossierDocument.Kind",
         "RatingLevelEnum": "congvu.dossiers.models.Rating.Overall",
+        "DirectingDocumentKindEnum": "congvu.directives.models.DocumentKind",
+        "TaskStatusEnum": "congvu.directives.models.TaskStatus",
+        "TaskOccurrenceStatusEnum": "congvu.directives.models.OccurrenceStatus",
+        "ExtensionDecisionEnum": "congvu.directives.models.ExtensionRequest.Decision",
     },
 }
 

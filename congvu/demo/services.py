@@ -16,6 +16,7 @@ from django.utils import timezone
 from congvu.accounts.models import User
 from congvu.accounts.roles import Role
 from congvu.accounts.services import user_create
+from congvu.directives.demo import demo_tasks_seed
 from congvu.dossiers.demo import demo_dossiers_seed
 from congvu.organizations.models import Delegation, Official, Position, Unit
 from congvu.organizations.services import (
@@ -207,4 +208,6 @@ def demo_seed(*, actor: Any = None, dossiers: int = 300) -> DemoResult:
     # delegation, so that the Deputy Director signs this month's dossiers).
     demo_procedures_seed(actor=actor, province=units["P04"])
     demo_dossiers_seed(count=dossiers)
+    # Chỉ thị 15/CT-UBND and its tasks, handed to the people above.
+    demo_tasks_seed()
     return DemoResult(loaded=True, people=PEOPLE)
