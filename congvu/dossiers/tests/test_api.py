@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from congvu.dossiers.models import Dossier, DossierTransition
+from congvu.dossiers.services import dossier_act
 
 from .conftest import at
 
@@ -259,3 +260,23 @@ def test_errors_are_in_vietnamese_by_default(settings, api_client_for, citizen, 
     response = api_client_for(citizen).post("/api/v1/dossiers/", bad, format="json")
     assert response.status_code == 400
     assert "Số điện thoại" in response.json()["errors"]["applicant.phone"][0]
+
+
+def test_public_lookup_costs_a_bounded_number_of_queries(
+    api_client, api_client_for, citizen, version, applicant, one_stop, client,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    created = api_client_for(citizen).post("/api/v1/dossiers/", body(applicant), format="json")
+    code, secret = created.json()["code"], created.json()["secret"]
+    # A longer history must not cost more queries.
+    for action in ("request_intake_supplement", "supplement", "receive", "forward"):
+        dossier = Dossier.objects.get(code=code)
+        dossier_act(actor=one_stop.user, dossier=dossier, action=action, note="Thiếu tờ khai")
+    cache.clear()
+    with django_assert_max_num_queries(1):
+        assert (
+            api_client.get(f"/api/v1/public/dossiers/{code}", {"secret": secret}).status_code == 200
+        )
+    with django_assert_max_num_queries(4):
+        page = client.get("/dossiers/lookup/", {"code": code, "secret": secret})
+    assert page.status_code == 200
