@@ -42,7 +42,7 @@ class DirectingDocument(models.Model):
     )
     signer = models.CharField(_("signed by"), max_length=200, blank=True)
     issued_on = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("subject"), max_length=500)
     summary = models.TextField(_("summary"), blank=True)
     file = models.FileField(
         _("file"), upload_to="directives/%Y/", storage=_private_storage, blank=True, max_length=255
