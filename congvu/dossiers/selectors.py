@@ -215,19 +215,39 @@ def dossier_actions_allowed(
     return allowed
 
 
+_PUBLIC_FIELDS = (
+    "code",
+    "secret",
+    "applicant_phone",
+    "status",
+    "national_status",
+    "received_at",
+    "due_at",
+    "returned_at",
+    "procedure_version__name",
+    "procedure_version__procedure__code",
+    "received_unit__name",
+    "competent_unit__name",
+)
+
+
 def dossier_public_get(*, code: str, secret: str = "", phone: str = "") -> Dossier | None:
     """A dossier for the public lookup: by code and secret, or code and the applicant's phone."""
     if not code or not (secret or phone):
         return None
-    dossier = (
+    # The lookup is the busiest public read: only the columns it shows, no ordering to
+    # compile, the code's unique index to find the row.
+    found = list(
         Dossier.objects.select_related(
             "procedure_version__procedure", "received_unit", "competent_unit"
         )
+        .only(*_PUBLIC_FIELDS)
         .filter(code=code.strip())
-        .first()
+        .order_by()[:1]
     )
-    if dossier is None:
+    if not found:
         return None
+    dossier = found[0]
     from django.utils.crypto import constant_time_compare
 
     if secret and constant_time_compare(dossier.secret, secret.strip()):
