@@ -32,6 +32,7 @@ from congvu.directives.models import (
 )
 from congvu.lib.text import fold
 from congvu.organizations.models import Official
+from congvu.organizations.selectors import official_of
 
 TIMELINESS_LABELS = {
     "on_time": _("On time"),
@@ -79,17 +80,6 @@ def call_service(name: str, **kwargs: Any) -> Any:
 
 
 # -- who sees what ----------------------------------------------------------------------------
-
-
-def official_of(user: Any) -> Official | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_directives_official"):
-        user._directives_official = (
-            Official.objects.filter(user=user).select_related("unit").first()
-        )
-    found = user._directives_official
-    return found if isinstance(found, Official) else None
 
 
 def tasks_visible(user: Any) -> QuerySet[Task]:

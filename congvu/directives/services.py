@@ -46,7 +46,7 @@ from congvu.directives.models import (
 from congvu.lib.text import fold
 from congvu.lib.workdays import WorkCalendar
 from congvu.organizations.models import Delegation, Official, Position, Unit
-from congvu.organizations.selectors import responsibility_resolve
+from congvu.organizations.selectors import official_of, responsibility_resolve
 
 # Recurring obligations are created this many periods ahead, so that each shows on the
 # calendars of the unit well before it is due.
@@ -60,13 +60,7 @@ class TaskActionError(Exception):
 # Who is who --------------------------------------------------------------------------------
 
 
-def _official(user: Any) -> Official | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_congvu_official"):
-        user._congvu_official = Official.objects.filter(user=user).select_related("unit").first()
-    official: Official | None = user._congvu_official
-    return official
+_official = official_of
 
 
 def official_works_in(official: Official | None, unit: Unit, day: dt.date | None = None) -> bool:

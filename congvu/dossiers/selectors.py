@@ -18,7 +18,7 @@ from congvu.dossiers.models import (
 )
 from congvu.dossiers.workflow import ACTIONS, PROCESS_BOUND, SUPPLEMENT_WITHIN_WORKING_DAYS, Actor
 from congvu.organizations.models import Delegation, Official, Position, Unit
-from congvu.organizations.selectors import agency_paths_for, responsibility_resolve
+from congvu.organizations.selectors import agency_paths_for, official_of, responsibility_resolve
 from congvu.procedures.models import ProcedureVersion, ProcessTransition
 
 
@@ -62,13 +62,7 @@ def dossier_get(*, code: str, user: Any) -> Dossier | None:
     return dossier_list(user=user).filter(code=code).first()
 
 
-def _official(user: Any) -> Official | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_congvu_official"):
-        user._congvu_official = Official.objects.filter(user=user).select_related("unit").first()
-    official: Official | None = user._congvu_official
-    return official
+_official = official_of
 
 
 def _positions(official: Official, day: dt.date) -> list[Position]:

@@ -51,7 +51,7 @@ from congvu.dossiers.selectors import (
 )
 from congvu.lib.workdays import Clock, WorkCalendar, classify
 from congvu.organizations.models import Delegation, Official, Unit
-from congvu.organizations.selectors import responsibility_resolve
+from congvu.organizations.selectors import official_of, responsibility_resolve
 from congvu.procedures.models import ProcedureVersion, ProcessStep, ProcessTransition
 
 __all__ = ["ActionNotAllowedError", "NotYoursError"]
@@ -200,10 +200,7 @@ def _enter_step(
     dossier.step_due_at = calendar.add_working_seconds(start, float(step.budget_hours) * 3600)
 
 
-def _official_of(user: Any) -> Official | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Official.objects.filter(user=user).first()
+_official_of = official_of
 
 
 def _record(

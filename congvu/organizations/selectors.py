@@ -150,6 +150,19 @@ def official_units(official: Official, *, on: dt.date | None = None) -> list[Uni
     return list(units.values())
 
 
+def official_of(user: Any) -> Official | None:
+    """The official profile of a logged-in user, or None; read once per user object, since
+    permission checks ask for it many times in one request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if "_congvu_official" not in user.__dict__:
+        user.__dict__["_congvu_official"] = (
+            Official.objects.filter(user=user).select_related("unit").first()
+        )
+    official: Official | None = user.__dict__["_congvu_official"]
+    return official
+
+
 def agency_paths_for(user: Any) -> list[str] | None:
     """Subtree paths whose officials and delegations `user` may see; None means everything.
 
@@ -165,7 +178,7 @@ def agency_paths_for(user: Any) -> list[str] | None:
     cached = getattr(user, "_congvu_agency_paths", None)
     if cached is not None:
         return list(cached)
-    official = Official.objects.filter(user=user).select_related("unit").first()
+    official = official_of(user)
     if official is None:
         paths: list[str] = []
     else:

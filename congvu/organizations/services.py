@@ -22,7 +22,7 @@ from congvu.core.services import audit_record, snapshot
 from congvu.lib.text import fold
 from congvu.organizations import seed_data
 from congvu.organizations.models import Delegation, Official, Position, Unit
-from congvu.organizations.selectors import unit_head_get
+from congvu.organizations.selectors import official_of, unit_head_get
 
 # Kinds that may stand at the top of a tree: the province itself and agencies outside it.
 _ROOT_KINDS = frozenset({Unit.Kind.PROVINCE_COMMITTEE, Unit.Kind.EXTERNAL_AGENCY})
@@ -305,9 +305,7 @@ def position_end(*, actor: Any, position: Position, on: dt.date) -> Position:
 
 
 def _actor_official(actor: Any) -> Official | None:
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    return Official.objects.filter(user=actor).first()
+    return official_of(actor)
 
 
 def delegation_check(
