@@ -193,7 +193,9 @@ def test_the_command_and_the_background_task_run_the_sweep(delegated_task: Task)
     assert ReminderSent.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush of a transactional test removes the rows data migrations
+# wrote (the default reminder ladder); they are restored for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_sweeps_send_each_rung_once(
     provincial_office_user: Any, dept_a: Unit, head_a: Official
 ):

@@ -211,7 +211,9 @@ def test_public_lookup_has_no_personal_data_and_is_rate_limited(
     assert codes[-1] == 429
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush of a transactional test removes the rows data migrations
+# wrote (the default reminder ladder); they are restored for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officials_acting_at_once_exactly_one_wins(
     api_client_for, citizen, version, applicant, one_stop, org_tree
 ):
