@@ -249,6 +249,65 @@ def citizen(db: Any) -> Any:
     return UserFactory.create(username="citizen", roles=[Role.CITIZEN], personal_id="004099001234")
 
 
+@pytest.fixture
+def citizen_b(db: Any) -> Any:
+    """A second citizen: nothing of citizen A's is theirs."""
+    return UserFactory.create(
+        username="citizen_b", roles=[Role.CITIZEN], personal_id="004099005678"
+    )
+
+
+@pytest.fixture
+def one_stop_officer(org_tree: dict[str, Unit]) -> Official:
+    """An officer at the provincial service centre's one-stop desk."""
+    return _official(
+        "one_stop_officer",
+        "Hoàng Thị Mai",
+        org_tree["service_centre"],
+        Position.Kind.ONE_STOP_OFFICER,
+        [Role.ONE_STOP_OFFICER],
+        "Chuyên viên",
+    )
+
+
+@pytest.fixture
+def home_affairs(province: Unit) -> Unit:
+    """The Department of Home Affairs (Sở Nội vụ): scores, appraises and ranks."""
+    return UnitFactory.create(
+        kind=Unit.Kind.DEPARTMENT,
+        name="Sở Nội vụ",
+        short_name="Sở Nội vụ",
+        parent=province,
+        code="000.00.20.H12",
+    )
+
+
+@pytest.fixture
+def appraiser(org_tree: dict[str, Unit], home_affairs: Unit) -> Any:
+    """A specialist of the Department of Home Affairs with the appraiser's role."""
+    official = _official(
+        "appraiser",
+        "Lương Thị Hạnh",
+        home_affairs,
+        Position.Kind.SPECIALIST,
+        [Role.HOME_AFFAIRS_APPRAISER],
+        "Chuyên viên",
+    )
+    return official.user
+
+
+@pytest.fixture
+def editor(db: Any) -> Any:
+    """A news editor of the portal: writes drafts."""
+    return UserFactory.create(username="editor", roles=[Role.EDITOR])
+
+
+@pytest.fixture
+def news_approver(db: Any) -> Any:
+    """The portal's approver: publishes or sends back."""
+    return UserFactory.create(username="news_approver", roles=[Role.NEWS_APPROVER])
+
+
 # Clients -----------------------------------------------------------------------------------
 
 

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "congvu.procedures",
     "congvu.dossiers",
     "congvu.directives",
+    "congvu.indices",
+    "congvu.assessments",
+    "congvu.evaluations",
+    "congvu.portal",
     "congvu.demo",
 ]
 

@@ -13,6 +13,10 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("congvu.dossiers.api.urls")),
     path("", include("congvu.directives.api.urls")),
     path("", include("congvu.procedures.api.urls")),
+    path("", include("congvu.indices.api.urls")),
+    path("", include("congvu.assessments.api.urls")),
+    path("", include("congvu.evaluations.api.urls")),
+    path("", include("congvu.portal.api.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -23,6 +27,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("procedures/", include("congvu.procedures.urls")),
     path("dossiers/", include("congvu.dossiers.urls")),
     path("tasks/", include("congvu.directives.urls")),
+    path("indices/", include("congvu.indices.urls")),
+    path("assessments/", include("congvu.assessments.urls")),
+    path("evaluations/", include("congvu.evaluations.urls")),
+    path("", include("congvu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

@@ -1,7 +1,8 @@
 """Roles are groups; this module is the one place that says what each role may do.
 
-Permissions of apps that arrive later are added to ROLE_PERMISSIONS as those apps land; a
-permission named here that does not exist yet is skipped, not an error.
+Apps above accounts say what their models allow each role in their own `permissions.py`
+(a `ROLE_PERMISSIONS` dict of the same shape), merged here by `role_permissions()`; a permission
+named that does not exist yet is skipped, not an error.
 """
 
 from __future__ import annotations
@@ -93,13 +94,31 @@ PROVINCE_WIDE_ROLES = frozenset(
 STAFF_ROLES = frozenset(set(Role) - {Role.CITIZEN})
 
 
+def role_permissions() -> dict[str, list[str]]:
+    """ROLE_PERMISSIONS above merged with each installed congvu app's `permissions.py`."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    merged = {role: list(names) for role, names in ROLE_PERMISSIONS.items()}
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.permissions"
+        if not config.name.startswith("congvu.") or find_spec(module_name) is None:
+            continue
+        for role, names in import_module(module_name).ROLE_PERMISSIONS.items():
+            if merged.get(role) != ["*"]:
+                merged.setdefault(role, []).extend(names)
+    return merged
+
+
 def roles_sync() -> None:
     """Create the role groups and give each exactly the permissions listed above."""
     from django.contrib.auth.models import Group, Permission
 
     all_permissions = list(Permission.objects.select_related("content_type"))
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in all_permissions}
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = all_permissions if names == ["*"] else [by_name[n] for n in names if n in by_name]
         group.permissions.set(wanted)
