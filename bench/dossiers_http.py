@@ -10,8 +10,10 @@ figures that count). It starts one application server on 127.0.0.1, then measure
     (goal: 0 errors), every acknowledged dossier existing exactly once with a unique code.
 
 The dossiers it submits are removed again afterwards, so bench/dossiers.py can reuse the data.
-The server is Django's threaded development server until the production server lands; both
-endpoints go through it alike, so the ratio is what is judged.
+The server is the production one: gunicorn with deploy/gunicorn.conf.py (gthread workers,
+persistent database connections). Each client keeps its connection open (keep-alive), and
+every request comes from its own client address (X-Forwarded-For, as behind the province's
+proxy), so the lookup's per-client rate limit stays as configured and is not what is measured.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/congvu_bench_1m python bench/dossiers_http.py
 """
@@ -23,8 +25,11 @@ import http.client
 import json
 import os
 import random
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -49,37 +54,64 @@ from congvu.dossiers.models import Dossier, DossierCodeSequence  # noqa: E402
 from congvu.organizations.models import Unit  # noqa: E402
 from congvu.procedures.models import ProcedureVersion  # noqa: E402
 
-PORT = 8765
+PORT = 8106
 MARKER = "BENCH-HTTP"
 
 
-def start_server() -> subprocess.Popen[bytes]:
+def start_server(workers: int, threads: int, cache_dir: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.http_settings",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
-        # The lookup's per-client limit would stop a benchmark from one address.
-        "DOSSIER_LOOKUP_RATE": "100000000/min",
-        "LOG_LEVEL": "ERROR",
+        "TRUST_X_FORWARDED_FOR": "1",
+        "DOSSIER_SUBMIT_RATE": "1000000/hour",
+        # The cache every server process shares (rate limits): CACHE_URL if given (e.g. a
+        # redis:// or unix:// Redis), else the settings' one-machine default, a directory.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL") or f"file://{cache_dir}",
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
         "PYTHONPATH": str(ROOT),
     }
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "congvu.wsgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
-    for _ in range(100):
+    for _ in range(300):
         try:
             if request("GET", "/bench/trivial/")[0] == 200:
                 return server
         except OSError:
             time.sleep(0.1)
-    server.kill()
+    stop_server(server)
     sys.exit("The server did not start.")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def address(n: int) -> str:
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255 or 1}"
 
 
 def request(
@@ -95,7 +127,8 @@ def request(
 
 
 def load(paths: list[str], clients: int, seconds: float) -> tuple[list[float], int, int]:
-    """GET the paths round-robin from `clients` threads for `seconds`: latencies, ok, errors."""
+    """GET the paths round-robin from `clients` threads, each on one keep-alive connection,
+    for `seconds`: latencies, ok, errors."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -106,12 +139,22 @@ def load(paths: list[str], clients: int, seconds: float) -> tuple[list[float], i
         i = offset
         mine: list[float] = []
         bad = 0
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         while time.perf_counter() < stop:
             started = time.perf_counter()
-            status, _ = request("GET", paths[i % len(paths)])
+            try:
+                conn.request("GET", paths[i % len(paths)], headers={"X-Forwarded-For": address(i)})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
             mine.append(time.perf_counter() - started)
             bad += status != 200
             i += clients
+        conn.close()
         with lock:
             latencies.extend(mine)
             errors += bad
@@ -130,11 +173,17 @@ def pct(values: list[float], q: float) -> float:
 
 
 def lookups(clients: int, seconds: float) -> None:
-    rows = list(Dossier.objects.order_by("?").values_list("code", "secret")[:2000])
+    with connection.cursor() as cursor:
+        # A sample spread over the whole table, without sorting a million rows to get it.
+        cursor.execute(
+            "SELECT code, secret FROM dossiers_dossier TABLESAMPLE SYSTEM (1) LIMIT 2000"
+        )
+        rows = list(cursor.fetchall())
     if not rows:
         sys.exit("No dossiers: run bench/dossiers.py first.")
     lookup_paths = [f"/api/v1/public/dossiers/{code}?secret={secret}" for code, secret in rows]
-    load(["/bench/trivial/"], clients, 1.0)  # warm up
+    load(["/bench/trivial/"], clients, 2.0)  # warm up every worker
+    load(lookup_paths, clients, 2.0)
     trivial, t_ok, t_err = load(["/bench/trivial/"], clients, seconds)
     found, l_ok, l_err = load(lookup_paths, clients, seconds)
     t_rate, l_rate = t_ok / seconds, l_ok / seconds
@@ -198,7 +247,10 @@ def submissions(clients: int, each: int) -> None:
                 },
             }
             status, content = request(
-                "POST", "/api/v1/dossiers/", json.dumps(body).encode(), headers
+                "POST",
+                "/api/v1/dossiers/",
+                json.dumps(body).encode(),
+                {**headers, "X-Forwarded-For": address(n * 1000 + i)},
             )
             with lock:
                 if status == 201:
@@ -239,19 +291,23 @@ def clean_up() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=8, help="Concurrent clients for lookups.")
+    parser.add_argument("--clients", type=int, default=16, help="Concurrent clients for lookups.")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--each", type=int, default=25, help="Submissions per client.")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes.")
+    parser.add_argument("--threads", type=int, default=2, help="Threads per worker.")
     args = parser.parse_args()
     print(f"dossiers: {Dossier.objects.count():,}   database: {connection.vendor}")
+    print(f"server: gunicorn, {args.workers} workers x {args.threads} threads")
     clean_up()
-    server = start_server()
+    cache_dir = tempfile.mkdtemp(prefix="congvu-http-cache-")
+    server = start_server(args.workers, args.threads, cache_dir)
     try:
         lookups(args.clients, args.seconds)
         submissions(16, args.each)
     finally:
-        server.terminate()
-        server.wait(10)
+        stop_server(server)
+        shutil.rmtree(cache_dir, ignore_errors=True)
         clean_up()
         connection.close()
 

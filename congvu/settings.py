@@ -7,6 +7,7 @@ and production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see docs/deploym
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,9 @@ DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("CONGVU_TESTING", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and env_str("SECRET_KEY_FILE"):
+    # A file (systemd credentials, a mounted secret) keeps the key out of the environment.
+    SECRET_KEY = Path(env_str("SECRET_KEY_FILE")).read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "congvu.core.middleware.RequestContextMiddleware",
+    "congvu.core.middleware.ContentSecurityPolicyMiddleware",
+    "congvu.core.routers.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "congvu.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,17 +102,35 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'data' / 'congvu.sqlite3'}")
+# Persistent connections: opening a PostgreSQL connection (TLS, authentication, a backend
+# process) costs more than most of our queries, so each server thread keeps its own for ten
+# minutes, checked before reuse so a restarted database costs one failed ping, not an error.
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0 if DEBUG or TESTING else 600)
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+    )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web server write without blocking each other's reads.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-        ),
-    }
+# A streaming replica of the primary for dashboards and public pages (congvu.core.routers).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+    )
+    # A test run must never create or migrate a database on the read-only replica.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["congvu.core.routers.PrimaryReplicaRouter"] if DATABASE_REPLICA_URL else []
+# After a write, a client's reads stay on the primary this long, longer than replication lag.
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 15)
+for _alias in DATABASES.values():
+    if _alias["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the task worker and the web server write without blocking each other's reads.
+        _alias["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            ),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -118,8 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 # Failed logins: a growing pause after a few failures, then a lock (see accounts.services).
 LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 3)
 LOGIN_LOCK_AFTER = env_int("LOGIN_LOCK_AFTER", 5)
@@ -179,7 +203,29 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "congvu <no-reply@localhost>")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+def _cache_from_url(url: str) -> dict[str, Any]:
+    """The cache that CACHE_URL names: redis://host:port/db, file:///path or locmem://."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url.removeprefix("file://"),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://, file:// or locmem://; got {url!r}")
+
+
+# Rate limits, the worker heartbeat and sweep locks live in the cache, so it must be shared by
+# every process that serves: a directory on one machine, Redis across machines. Tests keep
+# each process's own memory.
+CACHE_URL = env_str(
+    "CACHE_URL", "locmem://" if TESTING else f"file://{BASE_DIR / 'data' / 'cache'}"
+)
+CACHES = {"default": _cache_from_url(CACHE_URL)}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if TESTING:
@@ -218,26 +264,98 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "congvu.directives.models.TaskStatus",
         "TaskOccurrenceStatusEnum": "congvu.directives.models.OccurrenceStatus",
         "ExtensionDecisionEnum": "congvu.directives.models.ExtensionRequest.Decision",
+        "AssessmentRoundStatusEnum": "congvu.assessments.models.RoundStatus",
+        "AssessmentRoundKindEnum": "congvu.assessments.models.RoundKind",
+        "UnitAssessmentStatusEnum": "congvu.assessments.models.AssessmentStatus",
+        "CriterionLevelEnum": "congvu.assessments.models.CriterionLevel",
+        "CriterionKindEnum": "congvu.assessments.models.CriterionKind",
+        "CriterionAppliesToEnum": "congvu.assessments.models.AppliesTo",
+        "CriterionMeasureEnum": "congvu.assessments.models.Measure",
+        "CriterionMeasureRuleEnum": "congvu.assessments.models.MeasureRule",
+        "UnitGroupEnum": "congvu.assessments.models.UnitGroup",
+        "ProcedureLevelEnum": "congvu.procedures.models.ProcedureLevel",
     },
 }
 
-# Production hardening: `manage.py check --deploy` is clean with DEBUG off.
+# Periodic sweeps run by `manage.py scheduler`: a management command, how often (seconds), and
+# its arguments. Each is idempotent; a cache lock keeps two schedulers from running one at once.
+CONGVU_SCHEDULE: list[dict[str, Any]] = [
+    {"command": "tasks_sweep", "every": 300},
+    # Jobs left RUNNING by a worker that died go back to the queue after a lease of 15 minutes.
+    {"command": "tasks_recover", "every": 300},
+    {"command": "assessments_sweep", "every": 300},
+    {"command": "evaluations_refresh", "every": 86400},
+    {"command": "visitors_sweep", "every": 86400},
+    {"command": "prune_db_task_results", "every": 86400, "args": ["--min-age-days", "30"]},
+    {"command": "clearsessions", "every": 86400},
+]
+# The task worker beats this often; /healthz calls it stale after WORKER_HEARTBEAT_MAX_AGE.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 90)
+
+# Rate limits per client (an IPv4 address or an IPv6 /64), counted in the shared cache.
+DOSSIER_SUBMIT_RATE = env_str("DOSSIER_SUBMIT_RATE", "30/hour")
+
+# Production hardening: `manage.py check --deploy --fail-level WARNING` is clean with DEBUG off.
+# Behind a TLS-terminating proxy, the proxy must set X-Forwarded-Proto (and strip it from
+# clients); only then is a request with "https" there treated as secure.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+# Load balancers ask for the health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not (DEBUG or TESTING))
+SESSION_COOKIE_HTTPONLY = True
+# htmx takes the token from the hx-headers attribute of base.html, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not (DEBUG or TESTING))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not (DEBUG or TESTING))
+# Preloading puts the domain in browsers' built-in lists, which takes months to undo: the
+# operator opts in once every subdomain is on HTTPS.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
+# Scripts only from our own static files: templates carry no inline script and no event
+# attributes. Styles allow 'unsafe-inline' because a few templates set a computed width in a
+# style attribute (progress bars), the printable forms carry their page geometry in a <style>
+# block, and Swagger UI styles itself inline; inline styles cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+    ]
+)
 
+# Logs: one JSON object a line in production (for a log shipper), readable text in debug.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "congvu.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Our request line replaces Django's own warning for 4xx answers.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }

@@ -10,3 +10,8 @@ os.environ.setdefault("PRIVATE_ROOT", os.path.join(_FILES, "private"))
 os.environ.setdefault("MEDIA_ROOT", os.path.join(_FILES, "media"))
 
 from congvu.settings import *  # noqa: E402, F403
+
+# A "replica" alias that mirrors the test database, so the router's tests can see which
+# connection a read used; the router itself is switched on only by the tests that want it.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -50,8 +50,11 @@ class Case:
     `route` is the URL pattern's name as `reverse()` knows it ("portal:article") or, for the
     API, the OpenAPI operation as "METHOD /api/v1/path/{param}/". Actors in `allow` must get a
     status in `ok`; everyone else must be refused: anonymous visitors get 401/403 from the API
-    or a redirect to the login page from HTML, signed-in actors 403 or 404 (404 where the
-    object's existence is itself not theirs to know). `data` is sent as the form or JSON body.
+    or a redirect to the login page from HTML (403/404 from a public page whose object is not
+    public), signed-in actors 403 or 404 (404 where the
+    object's existence is itself not theirs to know). `data` is sent as the form or JSON body
+    (multipart when a value is a file). `secret`, when given, is text of the object (a name, a
+    title) that no refusal may show.
     """
 
     method: str
@@ -61,3 +64,4 @@ class Case:
     ok: frozenset[int] = frozenset({200})
     data: Mapping[str, Any] | None = None
     api: bool = False
+    secret: str = ""

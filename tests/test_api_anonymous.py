@@ -22,6 +22,12 @@ PUBLIC = {
     ("get", "/api/v1/units/{id}/"),
     ("post", "/api/v1/auth/token/"),
     ("get", "/api/v1/public/dossiers/{code}"),
+    ("get", "/api/v1/public/assessment-results/{id}/"),
+    ("get", "/api/v1/news/articles/"),
+    ("get", "/api/v1/news/articles/{id}/"),
+    ("get", "/api/v1/news/categories/"),
+    ("get", "/api/v1/portal/visitors/"),
+    ("get", "/api/v1/portal/figures/"),
 }
 SAMPLE = {"year": "2026", "id": "1", "code": "X"}
 

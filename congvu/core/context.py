@@ -29,7 +29,7 @@ def reset(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
 
 
-def client_group(address: str) -> str:
+def client_group(address: str | None) -> str:
     """The unit a client is counted in by rate limits: its IPv4 address, or its IPv6 /64.
 
     One IPv6 subscriber usually holds a whole /64; counting single addresses would let one
@@ -37,6 +37,9 @@ def client_group(address: str) -> str:
     """
     import ipaddress
 
+    if not address:
+        # A server on a Unix socket may pass no address at all; such clients count as one.
+        return "unknown"
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

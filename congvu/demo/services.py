@@ -16,8 +16,11 @@ from django.utils import timezone
 from congvu.accounts.models import User
 from congvu.accounts.roles import Role
 from congvu.accounts.services import user_create
+from congvu.assessments.demo import demo_assessments_seed
 from congvu.directives.demo import demo_tasks_seed
 from congvu.dossiers.demo import demo_dossiers_seed
+from congvu.evaluations.demo import demo_evaluations_seed
+from congvu.indices.demo import demo_indices_seed
 from congvu.organizations.models import Delegation, Official, Position, Unit
 from congvu.organizations.services import (
     delegation_create,
@@ -26,6 +29,7 @@ from congvu.organizations.services import (
     province_seed,
     unit_create,
 )
+from congvu.portal.demo import demo_news_seed
 from congvu.procedures.demo import demo_procedures_seed
 
 DEMO_PASSWORD = "congvu-demo"  # noqa: S105  (published in the README on purpose)
@@ -210,4 +214,11 @@ def demo_seed(*, actor: Any = None, dossiers: int = 300) -> DemoResult:
     demo_dossiers_seed(count=dossiers)
     # Chỉ thị 15/CT-UBND and its tasks, handed to the people above.
     demo_tasks_seed()
+    # The scores read the dossiers and tasks above: the 766 index's entered figures, last
+    # year's published PAR and DDCI rounds and this year's open one, this year's evaluations.
+    demo_indices_seed()
+    demo_assessments_seed()
+    demo_evaluations_seed()
+    # The portal's news, written by the editor and published by the approver.
+    demo_news_seed()
     return DemoResult(loaded=True, people=PEOPLE)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congvu.accounts.roles import is_province_wide
+from congvu.core.routers import replica_reads
 from congvu.directives import exports, pages, selectors, services
 from congvu.directives.forms import (
     AcceptForm,
@@ -486,6 +487,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 # -- public -----------------------------------------------------------------------------------
 
 
+@replica_reads
 def public_document(request: HttpRequest, pk: int) -> HttpResponse:
     """A public document's tasks for anyone: units, deadlines, progress and status only."""
     document = get_object_or_404(

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from congvu.dossiers import uploads
 from congvu.dossiers.models import Channel, Rating, Status
 from congvu.dossiers.workflow import ACTIONS
 from congvu.organizations.models import Unit
@@ -37,9 +39,17 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+        chosen = (
+            [d for d in data if d] if isinstance(data, list | tuple) else [data] if data else []
+        )
+        # More files than a dossier may hold are refused before any is read.
+        limit = uploads.max_files()
+        if len(chosen) > limit:
+            raise forms.ValidationError(
+                ngettext("Choose at most %(count)d file.", "Choose at most %(count)d files.", limit)
+                % {"count": limit}
+            )
+        return [single(d, initial) for d in chosen]
 
 
 class WorklistFilterForm(forms.Form):

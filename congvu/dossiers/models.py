@@ -226,6 +226,26 @@ class Dossier(models.Model):
                 ),
                 name="dossier_open_received",
             ),
+            # The service-quality index counts the open dossiers of every unit, within or past
+            # their appointment, from this index alone (QĐ 766/QĐ-TTg, domain.md §9).
+            models.Index(
+                fields=[
+                    "competent_unit",
+                    "status",
+                    "due_at",
+                    "supplement_count",
+                    "intake_supplement_count",
+                ],
+                condition=Q(
+                    status__in=[
+                        "processing",
+                        "supplement",
+                        "awaiting_payment",
+                        "withdrawal_requested",
+                    ]
+                ),
+                name="dossier_open_unit_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -510,6 +530,16 @@ class StatCounters(models.Model):
     processing_seconds = models.FloatField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
     returned = models.PositiveIntegerField(default=0)
+    # What the service-quality index (QĐ 766/QĐ-TTg, domain.md §9) counts besides the above:
+    # payments confirmed, and those of dossiers submitted online (paid through the portal);
+    # dossiers concluded with an electronic result, and with both their documents and their
+    # result in electronic form; ratings, and ratings of "not satisfied".
+    paid = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)
+    result_electronic = models.PositiveIntegerField(default=0)
+    digitised = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    rated_unsatisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

@@ -14,20 +14,19 @@ import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.calendars.selectors import work_calendar_get
 from congvu.core.services import audit_record, snapshot
+from congvu.dossiers import stats
 from congvu.dossiers.models import (
     NATIONAL_STATUS,
     Apology,
@@ -49,6 +48,7 @@ from congvu.dossiers.selectors import (
     dossier_action_check,
     official_works_in,
 )
+from congvu.dossiers.uploads import safe_name, upload_validate
 from congvu.lib.workdays import Clock, WorkCalendar, classify
 from congvu.organizations.models import Delegation, Official, Unit
 from congvu.organizations.selectors import official_of, responsibility_resolve
@@ -56,7 +56,8 @@ from congvu.procedures.models import ProcedureVersion, ProcessStep, ProcessTrans
 
 __all__ = ["ActionNotAllowedError", "NotYoursError"]
 
-# Documents an applicant may upload (domain rules: PDF, images, DOCX, XLSX).
+# Accepted name endings with their content type and first bytes, for the apps that check
+# their own files; `uploads.upload_validate` sniffs the whole format and is what to call.
 ALLOWED_UPLOADS = {
     ".pdf": ("application/pdf", b"%PDF"),
     ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
@@ -65,9 +66,9 @@ ALLOWED_UPLOADS = {
     ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
 }
+_safe_name = safe_name
 _ID_NUMBER = re.compile(r"^(\d{12}|\d{10}|\d{10}-\d{3}|\d{9})$")
 _PHONE = re.compile(r"^(0\d{9}|\+84\d{9})$")
-_UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -432,12 +433,6 @@ def dossier_submit(
     return dossier
 
 
-def _safe_name(name: str) -> str:
-    base = PurePath(name.replace("\\", "/")).name
-    cleaned = _UNSAFE_NAME.sub("_", base).strip(" .") or "tep"
-    return cleaned[-120:]
-
-
 @transaction.atomic
 def dossier_document_add(
     *,
@@ -447,8 +442,13 @@ def dossier_document_add(
     kind: str = DossierDocument.Kind.APPLICATION,
     required_document_id: int | None = None,
 ) -> DossierDocument:
-    """Attach a file. Type and size are limited and the name sanitised; the file is stored
-    outside the web root and served only to those who may see the dossier."""
+    """Attach a file. Its content must be of an accepted type (see `uploads`), within the
+    limits of size per file and of files per dossier, under a sanitised name; it is stored
+    outside the web root and served only to those who may see the dossier. Someone with no
+    part in the dossier is refused (PermissionDenied), a dossier not taking files now raises
+    ActionNotAllowedError."""
+    # The row lock also serialises uploads to one dossier, so two at once cannot both pass
+    # the count limit.
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if kind == DossierDocument.Kind.RESULT:
         allowed = dossier.status == Status.PROCESSING and (
@@ -464,40 +464,27 @@ def dossier_document_add(
             or official_works_in(actor, dossier.received_unit)
             or official_works_in(actor, dossier.current_unit)
         )
-        allowed = is_party and dossier.status in (
+        if not is_party:
+            raise PermissionDenied(_("You have no part in this dossier."))
+        allowed = dossier.status in (
             Status.SUBMITTED,
             Status.INTAKE_SUPPLEMENT,
             Status.SUPPLEMENT,
         )
     if not allowed:
         raise ActionNotAllowedError(_("This dossier does not accept documents now."))
-    name = _safe_name(file.name or "")
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ALLOWED_UPLOADS:
-        raise ValidationError(
-            {"file": [_("Only PDF, JPEG, PNG, DOCX and XLSX files are accepted.")]}
-        )
-    if file.size is None or file.size > settings.DOSSIER_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is larger than %(mb)s MB.")
-                    % {"mb": settings.DOSSIER_UPLOAD_MAX_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    content_type, magic = ALLOWED_UPLOADS[suffix]
-    head = file.read(8)
-    file.seek(0)
-    if not head.startswith(magic):
-        raise ValidationError({"file": [_("The file's content does not match its type.")]})
+    held = dossier.documents.aggregate(files=Count("pk"), size=Sum("size"))
+    accepted = upload_validate(
+        file, files_before=held["files"] or 0, bytes_before=held["size"] or 0
+    )
+    name = accepted.name
     document = DossierDocument(
         dossier=dossier,
         kind=kind,
         required_document_id=required_document_id,
         original_name=name,
-        content_type=content_type,
-        size=file.size,
+        content_type=accepted.content_type,
+        size=accepted.size,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     document.file.save(name, file, save=False)
@@ -507,7 +494,7 @@ def dossier_document_add(
         actor=actor,
         action="dossiers.document_added",
         obj=dossier,
-        after={"document": document.pk, "name": name, "kind": kind, "size": file.size},
+        after={"document": document.pk, "name": name, "kind": kind, "size": accepted.size},
     )
     return document
 
@@ -737,6 +724,7 @@ def _confirm_payment(d: Dossier, *, now: dt.datetime, calendar: WorkCalendar, **
     clock.resume(now)
     _set_status(d, Status.PROCESSING)
     _clock_store(d, clock, calendar)
+    _stat_bump(d, timezone.localdate(now), **stats.payment_increments(d))
 
 
 def _apologize(
@@ -805,7 +793,10 @@ def _conclude(
     d.current_unit = d.received_unit
     d.assignee = None
     _stat_bump(
-        d, timezone.localdate(now), **{f"resolved_{timeliness}": 1, "processing_seconds": used}
+        d,
+        timezone.localdate(now),
+        **{f"resolved_{timeliness}": 1, "processing_seconds": used},
+        **stats.conclusion_increments(d),
     )
 
 
@@ -870,6 +861,7 @@ def _rate(
     )
     entry.full_clean()
     entry.save()
+    _stat_bump(d, timezone.localdate(now), **stats.rating_increments(overall))
 
 
 _HANDLERS: dict[str, Any] = {

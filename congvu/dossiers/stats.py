@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -26,10 +26,12 @@ from congvu.dossiers.models import (
     OPEN_STATUSES,
     Channel,
     Dossier,
+    DossierDocument,
     DossierMonthStat,
     DossierQuerySet,
     DossierStat,
     DossierTransition,
+    Rating,
     Status,
     Timeliness,
 )
@@ -49,6 +51,12 @@ COUNTERS = (
     "supplement_requested",
     "withdrawn",
     "returned",
+    "paid",
+    "paid_online",
+    "result_electronic",
+    "digitised",
+    "rated",
+    "rated_unsatisfied",
     "processing_seconds",
 )
 _CHANNEL_COUNTER = {
@@ -68,9 +76,32 @@ _COUNTED = (
     "refuse_intake",
     "stop",
     "return_result",
+    "confirm_payment",
+    "rate",
     *_CONCLUDING,
     *_SUPPLEMENT_REQUESTS,
 )
+
+
+def conclusion_increments(dossier: Dossier) -> dict[str, int]:
+    """The digitisation counters of a dossier being concluded (QĐ 766/QĐ-TTg, domain.md §9):
+    an electronic result, and its documents and result both in electronic form. A result can
+    be attached only while the dossier is processed and documents only before, so what the
+    dossier holds at its conclusion is what it holds ever after; the recount relies on that."""
+    kinds = set(dossier.documents.values_list("kind", flat=True).distinct())
+    result = DossierDocument.Kind.RESULT in kinds
+    handed_in = bool(kinds & {DossierDocument.Kind.APPLICATION, DossierDocument.Kind.SUPPLEMENT})
+    return {"result_electronic": int(result), "digitised": int(result and handed_in)}
+
+
+def payment_increments(dossier: Dossier) -> dict[str, int]:
+    """A confirmed payment; one of a dossier submitted online was paid through the portal's
+    payment platform, since the applicant never came to a desk (QĐ 766/QĐ-TTg)."""
+    return {"paid": 1, "paid_online": int(dossier.channel == Channel.ONLINE)}
+
+
+def rating_increments(overall: str) -> dict[str, int]:
+    return {"rated": 1, "rated_unsatisfied": int(overall == Rating.Overall.UNSATISFIED)}
 
 
 @dataclass(frozen=True)
@@ -89,6 +120,12 @@ class DossierStats:
     supplement_requested: int = 0
     withdrawn: int = 0
     returned: int = 0
+    paid: int = 0
+    paid_online: int = 0
+    result_electronic: int = 0
+    digitised: int = 0
+    rated: int = 0
+    rated_unsatisfied: int = 0
     # Office seconds used by the dossiers resolved in the period (waiting time excluded).
     processing_seconds: float = 0.0
     in_process_on_time: int = 0
@@ -311,6 +348,16 @@ def _transitions(
     return rows
 
 
+def _with_documents(rows: QuerySet[DossierTransition]) -> QuerySet[DossierTransition]:
+    """The transitions, each marked with whether its dossier holds an electronic result and
+    documents handed in electronically (see `conclusion_increments`)."""
+    documents = DossierDocument.objects.filter(dossier=OuterRef("dossier_id"))
+    return rows.annotate(
+        has_result=Exists(documents.filter(kind=DossierDocument.Kind.RESULT)),
+        has_documents=Exists(documents.exclude(kind=DossierDocument.Kind.RESULT)),
+    )
+
+
 def _recount_aggregates() -> dict[str, Any]:
     """The counters as conditional aggregates over transition rows."""
     concluded = Q(action__in=_CONCLUDING)
@@ -320,6 +367,16 @@ def _recount_aggregates() -> dict[str, Any]:
         "supplement_requested": Count("pk", filter=Q(action__in=_SUPPLEMENT_REQUESTS)),
         "withdrawn": Count("pk", filter=Q(action="stop")),
         "returned": Count("pk", filter=Q(action="return_result")),
+        "paid": Count("pk", filter=Q(action="confirm_payment")),
+        "paid_online": Count(
+            "pk", filter=Q(action="confirm_payment", dossier__channel=Channel.ONLINE)
+        ),
+        "result_electronic": Count("pk", filter=concluded & Q(has_result=True)),
+        "digitised": Count("pk", filter=concluded & Q(has_result=True, has_documents=True)),
+        "rated": Count("pk", filter=Q(action="rate")),
+        "rated_unsatisfied": Count(
+            "pk", filter=Q(action="rate", dossier__rating__overall=Rating.Overall.UNSATISFIED)
+        ),
         # A dossier is concluded once and its clock stops then, so the seconds it shows now
         # are the seconds it had used when it was resolved.
         "processing_seconds": Sum("dossier__clock_used_seconds", filter=concluded),
@@ -345,8 +402,14 @@ def dossier_stats_recount(
     """The figures of `dossier_stats`, counted from the dossiers and their transitions without
     the summary rows. Its cost grows with the number of dossiers; it is for checking."""
     moment = now or timezone.now()
-    counts = _transitions(
-        unit=unit, procedure=procedure, start=start, end=end, include_subunits=include_subunits
+    counts = _with_documents(
+        _transitions(
+            unit=unit,
+            procedure=procedure,
+            start=start,
+            end=end,
+            include_subunits=include_subunits,
+        )
     ).aggregate(**_recount_aggregates())
     live = _open_dossiers(
         unit=unit, procedure=procedure, end=end, include_subunits=include_subunits
@@ -381,7 +444,7 @@ def dossier_stats_rebuild(
         raise ValueError("start must not be after end")
     zone = timezone.get_current_timezone()
     grouped = (
-        _transitions(unit=unit, procedure=None, start=start, end=end)
+        _with_documents(_transitions(unit=unit, procedure=None, start=start, end=end))
         .annotate(day=TruncDate("at", tzinfo=zone))
         .values(
             "day",
@@ -390,6 +453,9 @@ def dossier_stats_rebuild(
             "dossier__procedure_version_id",
             "dossier__channel",
             "dossier__timeliness",
+            "dossier__rating__overall",
+            "has_result",
+            "has_documents",
         )
         .annotate(n=Count("pk"), seconds=Sum("dossier__clock_used_seconds"))
         .order_by()
@@ -411,6 +477,18 @@ def dossier_stats_rebuild(
         elif action in _CONCLUDING:
             counters[f"resolved_{row['dossier__timeliness'] or Timeliness.ON_TIME}"] += n
             counters["processing_seconds"] += row["seconds"] or 0.0
+            if row["has_result"]:
+                counters["result_electronic"] += n
+                if row["has_documents"]:
+                    counters["digitised"] += n
+        elif action == "confirm_payment":
+            counters["paid"] += n
+            if row["dossier__channel"] == Channel.ONLINE:
+                counters["paid_online"] += n
+        elif action == "rate":
+            counters["rated"] += n
+            if row["dossier__rating__overall"] == Rating.Overall.UNSATISFIED:
+                counters["rated_unsatisfied"] += n
         elif action == "stop":
             counters["withdrawn"] += n
         elif action == "return_result":

@@ -20,13 +20,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congvu.core import context
+from congvu.core.ratelimit import rate_limit
+from congvu.core.routers import replica_reads
+from congvu.dossiers import uploads
 from congvu.dossiers.feedback import feedback_submit
 from congvu.dossiers.forms import (
     ActionForm,
@@ -36,6 +41,7 @@ from congvu.dossiers.forms import (
     OnlineSubmitForm,
     WorklistFilterForm,
 )
+from congvu.dossiers.lookup import answers as lookup_answers
 from congvu.dossiers.models import Dossier, DossierDocument, Status
 from congvu.dossiers.selectors import (
     WORKLIST_TABS,
@@ -46,8 +52,9 @@ from congvu.dossiers.selectors import (
     dossier_detail_get,
     dossier_document_get,
     dossier_mine,
-    dossier_public_get,
     dossier_public_history,
+    dossier_public_load,
+    dossier_public_match,
     dossier_responsible_units,
     dossier_work_scope,
     dossier_worklist,
@@ -419,15 +426,20 @@ def document_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The file is missing from the store.")) from exc
+    # The stored type is the one sniffed at upload, never the uploader's word. PDFs and
+    # images are shown in the browser; anything else is only ever saved.
     response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not uploads.disposition_inline(document.content_type),
         filename=document.original_name,
         content_type=document.content_type,
     )
     # Uploaded by the public: never let a browser guess another type and run it.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    policy = uploads.download_policy(document.content_type)
+    if policy:
+        response["Content-Security-Policy"] = policy
     return response
 
 
@@ -469,6 +481,7 @@ def desk_submit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limit("dossier_submit", rate_setting="DOSSIER_SUBMIT_RATE")
 def submit_online(request: HttpRequest, procedure_code: str) -> HttpResponse:
     """A dossier submitted online (channel 2) by the applicant from their account."""
     version = procedure_version_open_get(code=procedure_code)
@@ -556,12 +569,13 @@ def feedback(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 def lookup(request: HttpRequest) -> HttpResponse:
     """Public status of a dossier by its code and lookup key (or the applicant's phone),
     without an account and without personal data."""
     data: QueryDict = request.POST if request.method == "POST" else request.GET
     form = LookupForm(data if data.get("code") else None)
-    dossier = None
+    match = None
     if form.is_bound:
         if _over_limit("lookup", LOOKUP_PER_MINUTE):
             response = render(
@@ -570,15 +584,28 @@ def lookup(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = "60"
             return response
         if form.is_valid():
-            dossier = dossier_public_get(**form.cleaned_data)
+            match = dossier_public_match(**form.cleaned_data)
+    result = ""
+    if match is not None:
+        found = match
+
+        def make() -> str:
+            dossier = dossier_public_load(pk=found.pk)
+            values = {"dossier": dossier, "history": dossier_public_history(dossier=dossier)}
+            return render_to_string("dossiers/_lookup_result.html", values)
+
+        # Rendered once per dossier version and language (congvu.dossiers.lookup).
+        key = ("html", found.code, found.version, get_language())
+        result = lookup_answers.get_or_make(key, make)
     response = render(
         request,
         "dossiers/lookup.html",
         {
             "form": form,
-            "dossier": dossier,
             "searched": form.is_bound,
-            "history": dossier_public_history(dossier=dossier) if dossier else [],
+            # The matched dossier by reference only: what is shown is in `result`.
+            "dossier": Dossier(pk=match.pk, code=match.code) if match else None,
+            "result": mark_safe(result),  # noqa: S308 - rendered by our own template
         },
     )
     # The answer is personal to whoever holds the key; no shared cache may keep it.

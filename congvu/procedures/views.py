@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.accounts.roles import Role, has_role
+from congvu.core.routers import replica_reads
 from congvu.procedures import selectors
 from congvu.procedures.catalogue import COLUMNS, FORMATS
 from congvu.procedures.forms import CatalogueImportForm, ProcedureSearchForm
@@ -24,6 +25,7 @@ _CONTENT_TYPES = {
 }
 
 
+@replica_reads
 def procedure_list(request: HttpRequest) -> HttpResponse:
     """The public catalogue: procedures in force, searchable and filtered, a page at a time."""
     form = ProcedureSearchForm(request.GET or None)
@@ -50,6 +52,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/list.html", context)
 
 
+@replica_reads
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A procedure as in force today: what to hand in, how long, what it costs, who does what."""
     procedure = selectors.procedure_get(code)

@@ -38,7 +38,7 @@ def test_login_by_username(client: Client, verified_citizen: User, password: str
         reverse("accounts:login"), {"username": "an.nguyen", "password": password}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
     assert _logged_in_user_id(client) == str(verified_citizen.pk)
 
 

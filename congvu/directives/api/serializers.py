@@ -82,6 +82,8 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
     accountable_head = TaskPersonSerializer(read_only=True, allow_null=True)
     assignee = TaskPersonSerializer(read_only=True, allow_null=True)
     timeliness = serializers.SerializerMethodField()
+    # Empty for a task with one deadline: the schema lists "" among the choices.
+    cycle = serializers.ChoiceField(choices=[("", ""), *Cycle.choices], read_only=True)
 
     class Meta:
         model = Task

@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congvu.core.api import Conflict
+from congvu.core.api import Conflict, Pages, page_parameters, paginated
 from congvu.directives import services
 from congvu.directives.api.serializers import (
     DirectingDocumentInputSerializer,
@@ -85,10 +84,12 @@ class DocumentListView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        operation_id="documents_list", responses={200: DirectingDocumentSerializer(many=True)}
+        operation_id="documents_list",
+        parameters=page_parameters(),
+        responses={200: paginated(DirectingDocumentSerializer, name="DirectingDocumentPage")},
     )
     def get(self, request: Request) -> Response:
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(
             document_list(user=request.user).prefetch_related("implements"), request, view=self
         )
@@ -130,8 +131,9 @@ class TaskListView(APIView):
             OpenApiParameter("unit", int, required=False, description=_("Lead unit or its parts.")),
             OpenApiParameter("status", str, required=False, enum=TaskStatus.values),
             OpenApiParameter("overdue", bool, required=False),
+            *page_parameters(),
         ],
-        responses={200: TaskSerializer(many=True)},
+        responses={200: paginated(TaskSerializer, name="TaskPage")},
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -152,7 +154,7 @@ class TaskListView(APIView):
             status=params.get("status") or None,
             overdue=None if overdue in (None, "") else overdue.lower() in ("1", "true", "yes"),
         )
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(tasks, request, view=self)
         return paginator.get_paginated_response(TaskSerializer(page, many=True).data)
 

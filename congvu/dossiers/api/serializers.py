@@ -75,7 +75,7 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     received_unit = UnitRefSerializer()
     competent_unit = UnitRefSerializer()
     current_unit = UnitRefSerializer(allow_null=True)
-    current_step = serializers.CharField(source="current_step.name", default=None)
+    current_step = serializers.CharField(source="current_step.name", default=None, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
     is_at_risk = serializers.SerializerMethodField()
     applicant = serializers.SerializerMethodField()

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -11,13 +13,18 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from congvu.accounts.roles import Role
 from congvu.core import context
-from congvu.core.api import Conflict
+from congvu.core.api import Conflict, page_parameters, paginated
+from congvu.core.ratelimit import ClientRateThrottle
+from congvu.core.routers import replica_reads
+from congvu.dossiers import lookup
 from congvu.dossiers.api.serializers import (
     ActionSerializer,
     AllowedActionSerializer,
@@ -32,7 +39,8 @@ from congvu.dossiers.models import Dossier
 from congvu.dossiers.selectors import (
     dossier_actions_allowed,
     dossier_list,
-    dossier_public_get,
+    dossier_public_load,
+    dossier_public_match,
 )
 from congvu.dossiers.services import (
     ActionNotAllowedError,
@@ -64,10 +72,24 @@ def _visible(request: Request, code: str) -> Dossier:
     return dossier
 
 
+class SubmitThrottle(ClientRateThrottle):
+    """Submissions per client address (settings.DOSSIER_SUBMIT_RATE); one-stop officers
+    entering walk-in applicants' dossiers at the desk are not counted."""
+
+    scope = "dossier_submit"
+    rate_setting = "DOSSIER_SUBMIT_RATE"
+    exempt_roles = (Role.ONE_STOP_OFFICER,)
+
+
 class DossierListView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [SubmitThrottle]
 
-    @extend_schema(operation_id="dossiers_list", responses={200: DossierSerializer(many=True)})
+    @extend_schema(
+        operation_id="dossiers_list",
+        parameters=page_parameters(cursor=True),
+        responses={200: paginated(DossierSerializer, name="DossierPage", cursor=True)},
+    )
     def get(self, request: Request) -> Response:
         paginator = DossierCursor()
         page = paginator.paginate_queryset(
@@ -225,12 +247,24 @@ class PublicDossierView(APIView):
         ],
         responses={200: PublicDossierSerializer},
     )
-    def get(self, request: Request, code: str) -> Response:
-        dossier = dossier_public_get(
+    @replica_reads
+    def get(self, request: Request, code: str) -> HttpResponse:
+        match = dossier_public_match(
             code=code,
             secret=request.query_params.get("secret", ""),
             phone=request.query_params.get("phone", ""),
         )
-        if dossier is None:
+        if match is None:
             raise NotFound(_("No dossier matches this code and key."))
-        return Response(PublicDossierSerializer(dossier).data)
+
+        def render() -> bytes:
+            data = PublicDossierSerializer(dossier_public_load(pk=match.pk)).data
+            return bytes(JSONRenderer().render(data))
+
+        # The same bytes DRF would render, kept per dossier version (congvu.dossiers.lookup).
+        key = ("api", match.code, match.version, get_language())
+        body = lookup.answers.get_or_make(key, render)
+        response = HttpResponse(body, content_type="application/json")
+        # The answer is for whoever holds the key; no shared cache may keep it.
+        response["Cache-Control"] = "private, no-store"
+        return response

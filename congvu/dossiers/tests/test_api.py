@@ -11,6 +11,7 @@ import time_machine
 from django.core.cache import cache
 from django.db import connection
 
+from congvu.dossiers.lookup import answers as lookup_answers
 from congvu.dossiers.models import Dossier, DossierTransition
 from congvu.dossiers.services import dossier_act
 
@@ -275,10 +276,39 @@ def test_public_lookup_costs_a_bounded_number_of_queries(
         dossier = Dossier.objects.get(code=code)
         dossier_act(actor=one_stop.user, dossier=dossier, action=action, note="Thiếu tờ khai")
     cache.clear()
+    lookup_answers.clear()
+    url = f"/api/v1/public/dossiers/{code}"
+    # The first answer of a version: the key checked on one row, then the columns shown.
+    with django_assert_max_num_queries(2):
+        assert api_client.get(url, {"secret": secret}).status_code == 200
+    # Every later one of the same version: the key and the version only.
     with django_assert_max_num_queries(1):
-        assert (
-            api_client.get(f"/api/v1/public/dossiers/{code}", {"secret": secret}).status_code == 200
-        )
-    with django_assert_max_num_queries(4):
+        assert api_client.get(url, {"secret": secret}).status_code == 200
+    # The page: the same two plus the history on a first answer, with the page's own
+    # furniture (the province's name, the visitor counter).
+    with django_assert_max_num_queries(5):
         page = client.get("/dossiers/lookup/", {"code": code, "secret": secret})
     assert page.status_code == 200
+    with django_assert_max_num_queries(2):
+        page = client.get("/dossiers/lookup/", {"code": code, "secret": secret})
+    assert page.status_code == 200
+
+
+def test_public_lookup_answers_a_new_version_at_once(
+    api_client, api_client_for, citizen, version, applicant, one_stop, client
+):
+    created = api_client_for(citizen).post("/api/v1/dossiers/", body(applicant), format="json")
+    code, secret = created.json()["code"], created.json()["secret"]
+    url = f"/api/v1/public/dossiers/{code}"
+    assert api_client.get(url, {"secret": secret}).json()["status"] == "submitted"
+    page = client.get("/dossiers/lookup/", {"code": code, "secret": secret})
+    assert page.text.count('class="timeline"') == 1
+    dossier = Dossier.objects.get(code=code)
+    dossier_act(actor=one_stop.user, dossier=dossier, action="receive")
+    # The answer kept for the earlier version is not served for the new one.
+    assert api_client.get(url, {"secret": secret}).json()["status"] == "processing"
+    page = client.get("/dossiers/lookup/", {"code": code, "secret": secret})
+    assert page.text.count("<li><span") == 2
+    # A cached answer still needs the key.
+    assert api_client.get(url, {"secret": "wrong"}).status_code == 404
+    assert 'id="result"' not in client.get("/dossiers/lookup/", {"code": code, "secret": "x"}).text

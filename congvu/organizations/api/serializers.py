@@ -9,6 +9,8 @@ from congvu.organizations.models import Delegation, Official, Position, Unit
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # Empty when the unit has none: a plain string, not the schema's "email" format.
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Unit
@@ -51,6 +53,7 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
 
 class OfficialSerializer(serializers.ModelSerializer[Official]):
     unit = UnitBriefSerializer(read_only=True)
+    email = serializers.CharField(read_only=True)
     positions = PositionSerializer(many=True, read_only=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from congvu.accounts.roles import is_province_wide
 from congvu.organizations.api.serializers import (
     DelegationCreateSerializer,
     DelegationRevokeSerializer,
@@ -23,15 +24,28 @@ from congvu.organizations.api.serializers import (
     ResponsibilitySerializer,
     UnitSerializer,
 )
-from congvu.organizations.models import Delegation, Official, Unit
+from congvu.organizations.models import Delegation, Official, Position, Unit
 from congvu.organizations.selectors import (
     delegation_list,
     official_list,
+    official_of,
     responsibility_resolve,
     unit_details_visible,
     unit_list,
 )
 from congvu.organizations.services import delegation_create, delegation_revoke
+
+
+def _records_delegations(user: Any) -> bool:
+    """Whether `user` may record or revoke delegations at all: a head of a unit now, or a
+    province-wide role. Which unit's delegations is the service's to check."""
+    if is_province_wide(user):
+        return True
+    official = official_of(user)
+    return (
+        official is not None
+        and Position.objects.active().filter(official=official, kind=Position.Kind.HEAD).exists()
+    )
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -125,6 +139,9 @@ class DelegationViewSet(
         return delegations
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Someone who may not record delegations is refused (403) before their input is read.
+        if not _records_delegations(request.user):
+            raise PermissionDenied(_("Only heads of units may record delegations."))
         incoming = DelegationCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         delegation = delegation_create(actor=request.user, **incoming.validated_data)
@@ -134,6 +151,8 @@ class DelegationViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         delegation = self.get_object()
+        if not _records_delegations(request.user):
+            raise PermissionDenied(_("Only heads of units may revoke delegations."))
         incoming = DelegationRevokeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         delegation = delegation_revoke(

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from congvu.core.api import Pages
 from congvu.procedures.api.serializers import ProcedureDetailSerializer, ProcedureSerializer
 from congvu.procedures.models import OnlineLevel, ProcedureLevel, ProcedureVersion
 from congvu.procedures.selectors import (
@@ -42,6 +43,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet[ProcedureVersion]):
     """Administrative procedures in force: the public catalogue, readable by anyone."""
 
     permission_classes = [AllowAny]
+    pagination_class = Pages
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
 
