@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.db import connections
+from django.db import close_old_connections, connections
 
 
 def _has_ipv6_loopback() -> bool:
@@ -51,6 +52,11 @@ def _serve(host: str, ipv6: bool) -> tuple[_Server, threading.Thread]:
 
 @pytest.fixture
 def servers(db: Any) -> Iterator[dict[str, _Server]]:
+    # The server threads share the test's connection, inside the test's transaction: closing
+    # "old" connections at the end of a request (on PostgreSQL, a connection not in autocommit
+    # counts as unusable) would close it under the test.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     started: dict[str, tuple[_Server, threading.Thread]] = {"127.0.0.1": _serve("127.0.0.1", False)}
     if _has_ipv6_loopback():
         started["::1"] = _serve("::1", True)
@@ -61,6 +67,8 @@ def servers(db: Any) -> Iterator[dict[str, _Server]]:
         thread.join(5)
     for conn in connections.all():
         conn.dec_thread_sharing()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _get(host: str, port: int, path: str) -> tuple[int, str]:
