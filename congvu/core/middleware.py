@@ -9,10 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
+from django.views.defaults import bad_request
 
 from congvu.core import context
 
@@ -67,12 +69,26 @@ class RequestContextMiddleware:
             context.RequestContext(client_address=address, request_id=request_id)
         )
         try:
-            response = self.get_response(request)
+            if _has_nul(request):
+                # PostgreSQL text cannot hold a NUL character: such a request can only fail in
+                # the database, so it is refused before it gets there.
+                response = bad_request(request, SuspiciousOperation("NUL character in request"))
+            else:
+                response = self.get_response(request)
             response["X-Request-ID"] = request_id
             _log_request(request, response.status_code, started, address)
         finally:
             context.reset(token)
         return response
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
 
 
 def _log_request(request: HttpRequest, status: int, started: float, address: str | None) -> None:

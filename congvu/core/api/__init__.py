@@ -78,6 +78,11 @@ def page_parameters(*, cursor: bool = False) -> list[Any]:
     ]
 
 
+# The largest id a database row can have (a signed 64-bit integer); larger numbers in a query
+# match nothing and must not reach the database, where they overflow.
+MAX_ID = 2**63 - 1
+
+
 class Pages(LimitOffsetPagination):
     """Limit/offset pages within bounds: at most 200 items a page, and an offset the database's
     64-bit integers can hold (a larger number is an error in SQL, a 500 otherwise)."""
@@ -87,3 +92,9 @@ class Pages(LimitOffsetPagination):
 
     def get_offset(self, request: Any) -> int:
         return min(super().get_offset(request), self.max_offset)
+
+
+def text_param(params: Any, name: str) -> str:
+    """A query parameter as text, stripped, without NUL characters: PostgreSQL text cannot
+    hold them, and a filter on one is a database error rather than no match."""
+    return str(params.get(name, "")).replace("\x00", "").strip()

@@ -107,3 +107,14 @@ def test_check_deploy_security_is_clean():
         "'--fail-level', 'WARNING'])",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/dossiers/A%00B/", "/api/v1/procedures/?search=a%00b", "/procedures/A%00/"],
+)
+def test_a_nul_character_is_refused_before_the_database(client: Client, path: str) -> None:
+    # PostgreSQL cannot store or compare text with NUL: without the check this was a 500.
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response["X-Request-ID"]

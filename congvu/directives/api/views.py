@@ -14,7 +14,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congvu.core.api import Conflict, Pages, page_parameters, paginated
+from congvu.core.api import (
+    MAX_ID,
+    Conflict,
+    Pages,
+    page_parameters,
+    paginated,
+    text_param,
+)
 from congvu.directives import services
 from congvu.directives.api.serializers import (
     DirectingDocumentInputSerializer,
@@ -142,7 +149,7 @@ class TaskListView(APIView):
             value = params.get(name)
             if not value:
                 return None
-            if not value.isdigit():
+            if not value.isdigit() or int(value) > MAX_ID:
                 raise ValidationError({name: [_("A number is expected.")]})
             return int(value)
 
@@ -151,7 +158,7 @@ class TaskListView(APIView):
             user=request.user,
             document=number("document"),
             unit=number("unit"),
-            status=params.get("status") or None,
+            status=text_param(params, "status") or None,
             overdue=None if overdue in (None, "") else overdue.lower() in ("1", "true", "yes"),
         )
         paginator = Pages()

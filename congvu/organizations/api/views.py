@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from congvu.accounts.roles import is_province_wide
+from congvu.core.api import MAX_ID, Pages, text_param
 from congvu.organizations.api.serializers import (
     DelegationCreateSerializer,
     DelegationRevokeSerializer,
@@ -50,7 +51,8 @@ def _records_delegations(user: Any) -> bool:
 
 def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    # A number past the largest id matches nothing (and would overflow the database's integer).
+    return min(int(raw), MAX_ID) if raw.isdigit() else None
 
 
 @extend_schema_view(
@@ -65,6 +67,7 @@ def _int_param(request: Request, name: str) -> int | None:
 class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     """Units in force: public records, readable by anyone."""
 
+    pagination_class = Pages
     serializer_class = UnitSerializer
     permission_classes = [AllowAny]
 
@@ -74,9 +77,9 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
             return Unit.objects.all()
         params = self.request.query_params
         return unit_list(
-            kind=params.get("kind") or None,
+            kind=text_param(params, "kind") or None,
             parent=_int_param(self.request, "parent"),
-            q=params.get("q", "").strip(),
+            q=text_param(params, "q"),
         )
 
     @extend_schema(
@@ -109,6 +112,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
 class OfficialViewSet(viewsets.ReadOnlyModelViewSet[Official]):
     """Officials of the caller's own agency, or of all agencies for province-wide roles."""
 
+    pagination_class = Pages
     serializer_class = OfficialSerializer
     permission_classes = [IsAuthenticated]
 
@@ -128,6 +132,7 @@ class DelegationViewSet(
 ):
     """Delegations of the caller's own agency; heads record and revoke their own."""
 
+    pagination_class = Pages
     serializer_class = DelegationSerializer
     permission_classes = [IsAuthenticated]
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connections
 
 

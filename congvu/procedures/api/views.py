@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
-from congvu.core.api import Pages
+from congvu.core.api import Pages, text_param
 from congvu.procedures.api.serializers import ProcedureDetailSerializer, ProcedureSerializer
 from congvu.procedures.models import OnlineLevel, ProcedureLevel, ProcedureVersion
 from congvu.procedures.selectors import (
@@ -53,12 +53,12 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet[ProcedureVersion]):
     def get_queryset(self) -> QuerySet[ProcedureVersion]:
         params = self.request.query_params
         versions = procedure_list(
-            q=params.get("q", "").strip()[:100],
-            level=params.get("level") or None,
-            online_level=params.get("online_level") or None,
+            q=text_param(params, "q")[:100],
+            level=text_param(params, "level") or None,
+            online_level=text_param(params, "online_level") or None,
         )
-        if params.get("field"):
-            versions = versions.filter(field__code=params["field"])
+        if text_param(params, "field"):
+            versions = versions.filter(field__code=text_param(params, "field"))
         return versions
 
     def get_object(self) -> ProcedureVersion:
