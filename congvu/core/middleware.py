@@ -69,6 +69,7 @@ class RequestContextMiddleware:
             context.RequestContext(client_address=address, request_id=request_id)
         )
         try:
+            response: HttpResponse
             if _has_nul(request):
                 # PostgreSQL text cannot hold a NUL character: such a request can only fail in
                 # the database, so it is refused before it gets there.
