@@ -24,7 +24,7 @@ from tests.reliability.support import (
 )
 
 # The suite's size; bench/reliability.py runs 10,000.
-JOBS = 500
+JOBS = 200
 
 # serialized_rollback: the flush of a transactional test removes the rows data migrations
 # wrote; they are restored for the tests that follow.
