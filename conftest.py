@@ -9,6 +9,7 @@ provincial office user, an administrator and a citizen. Anonymous visitors are p
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,6 +31,21 @@ from congvu.organizations.tests.factories import (
 
 CAST_PASSWORD = PASSWORD
 SINCE = dt.date(2025, 7, 1)
+
+# The demo's seeding goes through the same services on every database, and each seeding takes
+# seconds: its tests run on SQLite, and on PostgreSQL only when asked (CONGVU_DEMO_TESTS=1),
+# which keeps CI within its time on both databases.
+_DEMO_TEST_FILES = {"test_demo.py", "test_seed_demo.py"}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    if not on_postgres or os.environ.get("CONGVU_DEMO_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="demo seeding is tested on SQLite (CONGVU_DEMO_TESTS=1 here)")
+    for item in items:
+        if item.path.name in _DEMO_TEST_FILES:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
