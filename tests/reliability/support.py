@@ -436,6 +436,24 @@ def private_cluster(base: Path | None = None) -> Iterator[Cluster]:
 # -- the HTTP server -------------------------------------------------------------------------
 
 
+_STATIC_COLLECTED: set[str] = set()
+
+
+def _static_collect(database_url: str, settings: str) -> None:
+    # Production settings serve hashed static names from a manifest that only collectstatic
+    # writes (as `make serve` does); a clean checkout has none, and every page would be a 500.
+    if settings in _STATIC_COLLECTED:
+        return
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=app_env(database_url, DJANGO_SETTINGS_MODULE=settings),
+        check=True,
+        timeout=300,
+    )
+    _STATIC_COLLECTED.add(settings)
+
+
 def server_start(
     database_url: str,
     port: int,
@@ -448,6 +466,7 @@ def server_start(
 ) -> subprocess.Popen[bytes]:
     """The production server (gunicorn with deploy/gunicorn.conf.py: gthread workers,
     persistent database connections) serving the application on 127.0.0.1:`port`."""
+    _static_collect(database_url, settings)
     out = log.open("ab") if log else subprocess.DEVNULL
     try:
         server = subprocess.Popen(  # noqa: S603
