@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "congvu.core.api.Pages",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "congvu.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"dossier_lookup": env_str("DOSSIER_LOOKUP_RATE", "20/min")},
@@ -295,6 +295,9 @@ WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 90)
 
 # Rate limits per client (an IPv4 address or an IPv6 /64), counted in the shared cache.
 DOSSIER_SUBMIT_RATE = env_str("DOSSIER_SUBMIT_RATE", "30/hour")
+# Public lookups (page and API) and feedback, per client, so codes cannot be guessed.
+DOSSIER_LOOKUP_RATE = env_str("DOSSIER_LOOKUP_RATE", "20/min")
+DOSSIER_FEEDBACK_RATE = env_str("DOSSIER_FEEDBACK_RATE", "5/min")
 
 # Production hardening: `manage.py check --deploy --fail-level WARNING` is clean with DEBUG off.
 # Behind a TLS-terminating proxy, the proxy must set X-Forwarded-Proto (and strip it from

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -45,6 +46,34 @@ def client_key() -> str:
     return context.client_group(address) if address else "unknown"
 
 
+def _count(key: str, ttl: int) -> int:
+    """Add one to the shared counter `key`, which lives `ttl` seconds from its first use.
+
+    On Redis that is one INCR (and one EXPIRE the first time), so a limited request costs a
+    single round trip; on the other caches, add-then-increment.
+    """
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full = backend.make_and_validate_key(key)
+        # Django's Redis cache stores integers as plain Redis integers, so INCR applies.
+        client = backend._cache.get_client(full, write=True)  # type: ignore[attr-defined]
+        count = int(client.incr(full))
+        if count == 1:
+            client.expire(full, ttl)
+        return count
+    backend.add(key, 0, ttl)
+    try:
+        return int(backend.incr(key))
+    except ValueError:  # evicted between add and incr
+        backend.set(key, 1, ttl)
+        return 1
+
+
+def over_limit(scope: str, rate: Rate | str) -> bool:
+    """Count one use of `scope` by the current client; whether that is over `rate`."""
+    return hit(scope, rate) > 0
+
+
 def hit(scope: str, rate: Rate | str, *, key: str | None = None) -> int:
     """Count one use of `scope` by the client in the current window; the seconds to wait if it
     is over the limit, else 0."""
@@ -52,13 +81,7 @@ def hit(scope: str, rate: Rate | str, *, key: str | None = None) -> int:
         rate = Rate.parse(rate)
     now = time.time()
     window_no = int(now // rate.window)
-    cache_key = f"congvu:rate:{scope}:{key or client_key()}:{window_no}"
-    cache.add(cache_key, 0, rate.window + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, rate.window + 5)
-        count = 1
+    count = _count(f"congvu:rate:{scope}:{key or client_key()}:{window_no}", rate.window + 5)
     if count <= rate.limit:
         return 0
     return max(1, int((window_no + 1) * rate.window - now))

@@ -268,6 +268,57 @@ def dossier_public_match(*, code: str, secret: str = "", phone: str = "") -> Pub
     return PublicMatch(pk=row[0], code=code, version=f"{row[3].isoformat()}/{row[1]}")
 
 
+def _public_answer_sql() -> str:
+    from congvu.procedures.models import Procedure
+
+    # Table names from the models' own metadata; the code is a bound parameter.
+    return (
+        "SELECT d.secret, d.applicant_phone, d.status, d.national_status, d.received_at,"  # noqa: S608
+        " d.due_at, d.returned_at, v.name, p.code, u.name"
+        f" FROM {Dossier._meta.db_table} d"
+        f" JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.procedure_version_id"
+        f" JOIN {Procedure._meta.db_table} p ON p.id = v.procedure_id"
+        f" JOIN {Unit._meta.db_table} u ON u.id = d.received_unit_id"
+        " WHERE d.code = %s"
+    )
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    """A timestamp read by plain SQL: aware in UTC on every backend (SQLite gives it naive)."""
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, dt.UTC)
+
+
+def dossier_public_answer(*, code: str, secret: str = "", phone: str = "") -> dict[str, Any] | None:
+    """What the public lookup shows of the dossier whose code and key (or phone) match, or None:
+    one indexed read of one row with the names it shows, and nothing else. The lookup is the
+    busiest public request, so it is neither compiled by the ORM nor kept anywhere: every
+    answer is read fresh (TT 03/2025 Art. 6: the applicant follows the dossier's progress)."""
+    code = code.strip()
+    if not code or not (secret or phone):
+        return None
+    alias = router.db_for_read(Dossier)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_public_answer_sql(), [code])
+        row = cursor.fetchone()
+    if row is None or not _key_matches(row[0], row[1], secret, phone):
+        return None
+    status = row[2]
+    return {
+        "code": code,
+        "procedure": row[8],
+        "procedure_name": row[7],
+        "status": status,
+        "status_label": str(Status(status).label) if status in Status.values else status,
+        "national_status": row[3],
+        "received_unit": row[9],
+        "received_at": _aware(row[4]),
+        "due_at": _aware(row[5]),
+        "returned_at": _aware(row[6]),
+    }
+
+
 def dossier_public_load(*, pk: int) -> Dossier:
     """The columns the public lookup shows of a dossier already matched."""
     return (

@@ -6,16 +6,15 @@ says which actions exist and `dossier_actions_allowed` which of them a user may 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -28,7 +27,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congvu.core import context
+from congvu.core import ratelimit
 from congvu.core.ratelimit import rate_limit
 from congvu.core.routers import replica_reads
 from congvu.dossiers import uploads
@@ -76,8 +75,6 @@ TAB_LABELS = {
     "to_receive": gettext_lazy("To receive"),
 }
 # The public lookup answers a secret; limiting tries per address keeps it from being guessed.
-LOOKUP_PER_MINUTE = 20
-FEEDBACK_PER_MINUTE = 5
 # Printable forms of Thông tư 03/2025/TT-VPCP Phụ lục I, linked when the paperwork pages exist.
 PAPER_FORMS = [
     ("01", gettext_lazy("Receipt and appointment (Mẫu 01)")),
@@ -103,21 +100,9 @@ CAUTION = {"refuse_intake", "refuse", "request_withdrawal", "stop"}
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _address_group(address: str) -> str:
-    return context.client_group(address)
-
-
-def _over_limit(scope: str, limit: int, window: int = 60) -> bool:
-    """Count one use of `scope` by the client's address in the current window."""
-    address = _address_group(context.current().client_address or "unknown")
-    key = f"congvu:rate:{scope}:{address}:{int(time.time() // window)}"
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, window + 5)
-        count = 1
-    return count > limit
+def _over_limit(scope: str, rate: str) -> bool:
+    """Count one use of `scope` by the client (IPv4 address or IPv6 /64) in the current window."""
+    return ratelimit.over_limit(scope, rate)
 
 
 def _int(value: str | None) -> int | None:
@@ -547,7 +532,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     """Feedback and petitions (phản ánh, kiến nghị) about administrative procedures."""
     form = FeedbackForm(request.POST or None, initial={"dossier_code": request.GET.get("code", "")})
     if request.method == "POST":
-        if _over_limit("feedback", FEEDBACK_PER_MINUTE):
+        if _over_limit("feedback", settings.DOSSIER_FEEDBACK_RATE):
             return render(
                 request, "dossiers/feedback.html", {"form": form, "limited": True}, status=429
             )
@@ -577,7 +562,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(data if data.get("code") else None)
     match = None
     if form.is_bound:
-        if _over_limit("lookup", LOOKUP_PER_MINUTE):
+        if _over_limit("lookup", settings.DOSSIER_LOOKUP_RATE):
             response = render(
                 request, "dossiers/lookup.html", {"form": form, "limited": True}, status=429
             )

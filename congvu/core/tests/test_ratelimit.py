@@ -105,3 +105,35 @@ def test_desk_officers_are_not_counted(api_client_for, one_stop_officer):
         for _ in range(4)
     ]
     assert 429 not in codes
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the local Redis server (database 15), emptied before and after."""
+    from django.core.cache import caches
+
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_on_redis_the_window_counts_every_use_and_expires(redis_cache):
+    token = _as("198.51.100.7")
+    try:
+        assert [hit("r", "3/min") for _ in range(3)] == [0, 0, 0]
+        assert 0 < hit("r", "3/min") <= 60  # the fourth use waits for the next minute
+    finally:
+        context.reset(token)
+    (key,) = [k.decode() for k in redis_cache._cache.get_client().keys("*congvu:rate:r:*")]
+    ttl = redis_cache._cache.get_client().ttl(key)
+    assert 0 < ttl <= 65  # the counter is forgotten after its window
+    assert redis_cache.get(key.split(":", 2)[2]) == 4  # a plain integer other readers see

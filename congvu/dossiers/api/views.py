@@ -1,30 +1,25 @@
 from __future__ import annotations
 
-from typing import Any
+import json
 
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from congvu.accounts.roles import Role
-from congvu.core import context
 from congvu.core.api import Conflict, page_parameters, paginated
 from congvu.core.ratelimit import ClientRateThrottle
 from congvu.core.routers import replica_reads
-from congvu.dossiers import lookup
 from congvu.dossiers.api.serializers import (
     ActionSerializer,
     AllowedActionSerializer,
@@ -39,8 +34,7 @@ from congvu.dossiers.models import Dossier
 from congvu.dossiers.selectors import (
     dossier_actions_allowed,
     dossier_list,
-    dossier_public_load,
-    dossier_public_match,
+    dossier_public_answer,
 )
 from congvu.dossiers.services import (
     ActionNotAllowedError,
@@ -223,15 +217,18 @@ class DossierDocumentsView(APIView):
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
-class LookupThrottle(SimpleRateThrottle):
-    """At most so many public lookups a minute from one client address (an IPv6 /64 counts
+class LookupThrottle(ClientRateThrottle):
+    """At most DOSSIER_LOOKUP_RATE public lookups from one client address (an IPv6 /64 counts
     as one client), so codes cannot be guessed by brute force."""
 
-    scope = "dossier_lookup"
+    scope = "lookup"
+    rate_setting = "DOSSIER_LOOKUP_RATE"
+    methods = frozenset({"GET"})
 
-    def get_cache_key(self, request: Any, view: Any) -> str | None:
-        address = context.current().client_address or self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": context.client_group(address)}
+
+# The lookup's timestamps, rendered as the serializers render them (local time, ISO 8601).
+_PUBLIC_TIMESTAMPS = ("received_at", "due_at", "returned_at")
+_TIMESTAMP = serializers.DateTimeField()
 
 
 class PublicDossierView(APIView):
@@ -249,21 +246,18 @@ class PublicDossierView(APIView):
     )
     @replica_reads
     def get(self, request: Request, code: str) -> HttpResponse:
-        match = dossier_public_match(
+        answer = dossier_public_answer(
             code=code,
             secret=request.query_params.get("secret", ""),
             phone=request.query_params.get("phone", ""),
         )
-        if match is None:
+        if answer is None:
             raise NotFound(_("No dossier matches this code and key."))
-
-        def render() -> bytes:
-            data = PublicDossierSerializer(dossier_public_load(pk=match.pk)).data
-            return bytes(JSONRenderer().render(data))
-
-        # The same bytes DRF would render, kept per dossier version (congvu.dossiers.lookup).
-        key = ("api", match.code, match.version, get_language())
-        body = lookup.answers.get_or_make(key, render)
+        for name in _PUBLIC_TIMESTAMPS:
+            if answer[name] is not None:
+                answer[name] = _TIMESTAMP.to_representation(answer[name])
+        # What PublicDossierSerializer documents, encoded as DRF's JSONRenderer does.
+        body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
         response = HttpResponse(body, content_type="application/json")
         # The answer is for whoever holds the key; no shared cache may keep it.
         response["Cache-Control"] = "private, no-store"
