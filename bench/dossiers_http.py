@@ -26,7 +26,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import server  # noqa: E402
+
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
 if "DATABASE_URL" not in os.environ:
@@ -74,40 +76,8 @@ def start_server(workers: int, threads: int, cache_dir: str) -> subprocess.Popen
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
-        "PYTHONPATH": str(ROOT),
     }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
-            "congvu.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(300):
-        try:
-            if request("GET", "/bench/trivial/")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    stop_server(server)
-    sys.exit("The server did not start.")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    return server.start(env, PORT, "/bench/trivial/")
 
 
 def address(n: int) -> str:
@@ -117,13 +87,7 @@ def address(n: int) -> str:
 def request(
     method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
 ) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    return server.request(PORT, method, path, body, headers)
 
 
 def load(paths: list[str], clients: int, seconds: float) -> tuple[list[float], int, int]:
@@ -301,12 +265,12 @@ def main() -> None:
     print(f"server: gunicorn, {args.workers} workers x {args.threads} threads")
     clean_up()
     cache_dir = tempfile.mkdtemp(prefix="congvu-http-cache-")
-    server = start_server(args.workers, args.threads, cache_dir)
+    gunicorn = start_server(args.workers, args.threads, cache_dir)
     try:
         lookups(args.clients, args.seconds)
         submissions(16, args.each)
     finally:
-        stop_server(server)
+        server.stop(gunicorn)
         shutil.rmtree(cache_dir, ignore_errors=True)
         clean_up()
         connection.close()

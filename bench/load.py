@@ -31,7 +31,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import server  # noqa: E402
+
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings")
 os.environ.setdefault("CACHE_URL", "locmem://")
@@ -108,50 +110,8 @@ def server_start(workers: int, threads: int, cache_dir: Path) -> subprocess.Pope
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
-        "PYTHONPATH": str(ROOT),
     }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
-            "congvu.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(300):
-        try:
-            if one("GET", "/bench/trivial/")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server_stop(server)
-    sys.exit("The server did not start.")
-
-
-def server_stop(server: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
-def one(method: str, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    try:
-        conn.request(method, path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    return server.start(env, PORT, "/bench/trivial/")
 
 
 # -- what the mix needs ----------------------------------------------------------------------
@@ -446,7 +406,7 @@ def main() -> None:
     world = prepare(random.Random(2026), args.officials, args.citizens)
     connection.close()
     cache_dir = Path(tempfile.mkdtemp(prefix="congvu-load-cache-"))
-    server = server_start(args.workers, args.threads, cache_dir)
+    gunicorn = server_start(args.workers, args.threads, cache_dir)
     try:
         drive({"trivial": 1.0}, world, args.clients, 3.0)  # warm up every worker
         drive({"lookup_api": 1.0, "lookup_page": 1.0}, world, args.clients, 3.0)
@@ -464,7 +424,7 @@ def main() -> None:
         )
         print(f"  ratio mix / trivial (req/s): {overall / floor:.2f}")
     finally:
-        server_stop(server)
+        server.stop(gunicorn)
         shutil.rmtree(cache_dir, ignore_errors=True)
         clean_up()
         connection.close()

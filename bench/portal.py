@@ -19,7 +19,6 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import server  # noqa: E402
+
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0"
 
 
@@ -64,48 +67,11 @@ def prepare(env: dict[str, str], fresh: bool) -> None:
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
-            "congvu.wsgi:application",
-        ],
-        cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(300):
-        try:
-            if get(port, "/robots.txt")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    stop_server(server)
-    sys.exit("The server did not start.")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    return server.start(env, port, "/robots.txt")
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers={"User-Agent": AGENT})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
+    return server.request(port, "GET", path, headers={"User-Agent": AGENT})
 
 
 def _client(args: tuple[int, str, float]) -> tuple[list[float], int]:
@@ -178,7 +144,7 @@ def main() -> None:
     }
     prepare(env, fresh)
     port = free_port()
-    server = start_server(env, port)
+    gunicorn = start_server(env, port)
     try:
         home = get(port, "/")[1].decode()
         marker = 'href="/news/'
@@ -207,7 +173,7 @@ def main() -> None:
             verdict = "ok" if ratio >= 0.3 else "BELOW GOAL"
             print(f"ratio {name} / static file: {ratio:.2f} (goal >= 0.3: {verdict})")
     finally:
-        stop_server(server)
+        server.stop(gunicorn)
 
 
 if __name__ == "__main__":

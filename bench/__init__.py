@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures and the ratio it is judged by (docs/performance.md)."""
