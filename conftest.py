@@ -50,8 +50,13 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    # The province id is cached; a row of one test must not leak into the next.
+    # The province id is cached, and so are the lookup's names per process; a row of one test
+    # must not leak into the next.
+    from congvu.dossiers import lookup
+
     cache.clear()
+    lookup.names.clear()
+    lookup.answers.clear()
     yield
     cache.clear()
 

@@ -7,10 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # The busiest operation, the public dossier lookup, is matched first.
+    path("", include("congvu.dossiers.api.urls")),
     path("", include("congvu.accounts.api.urls")),
     path("", include("congvu.organizations.api.urls")),
     path("", include("congvu.calendars.api.urls")),
-    path("", include("congvu.dossiers.api.urls")),
     path("", include("congvu.directives.api.urls")),
     path("", include("congvu.procedures.api.urls")),
     path("", include("congvu.indices.api.urls")),
@@ -20,6 +21,8 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The API first: its public lookup is the busiest request, and no page lives under api/.
+    path("api/v1/", include(api_v1)),
     path("", include("congvu.core.urls")),
     path("accounts/", include("congvu.accounts.urls")),
     path("directory/", include("congvu.organizations.urls")),
@@ -32,7 +35,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("evaluations/", include("congvu.evaluations.urls")),
     path("", include("congvu.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
 

@@ -46,21 +46,34 @@ def client_key() -> str:
     return context.client_group(address) if address else "unknown"
 
 
+_clients: dict[int, Any] = {}
+
+
+def _redis_client(backend: RedisCache) -> Any:
+    """A Redis client on the cache's own connection pool, made once per process: Django's
+    cache makes a new client object for every call, which costs more than the INCR itself."""
+    pool = backend._cache._get_connection_pool(write=True)  # type: ignore[attr-defined]
+    client = _clients.get(id(pool))
+    if client is None:
+        client = _clients[id(pool)] = backend._cache._client(connection_pool=pool)  # type: ignore[attr-defined]
+    return client
+
+
 def _count(key: str, ttl: int) -> int:
     """Add one to the shared counter `key`, which lives `ttl` seconds from its first use.
 
-    On Redis that is one INCR (and one EXPIRE the first time), so a limited request costs a
-    single round trip; on the other caches, add-then-increment.
+    On Redis that is one round trip (SET NX with the lifetime, then INCR, pipelined); on the
+    other caches, add-then-increment.
     """
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full = backend.make_and_validate_key(key)
         # Django's Redis cache stores integers as plain Redis integers, so INCR applies.
-        client = backend._cache.get_client(full, write=True)  # type: ignore[attr-defined]
-        count = int(client.incr(full))
-        if count == 1:
-            client.expire(full, ttl)
-        return count
+        # One round trip: make the counter with its lifetime if it is new, then count.
+        with _redis_client(backend).pipeline(transaction=False) as pipe:
+            pipe.set(full, 0, ex=ttl, nx=True)
+            pipe.incr(full)
+            return int(pipe.execute()[1])
     backend.add(key, 0, ttl)
     try:
         return int(backend.incr(key))

@@ -58,3 +58,7 @@ class AnswerCache:
 
 
 answers = AnswerCache()
+# The names the API's answer shows (a procedure version's name and code, a unit's name), by id:
+# a few hundred rows that change rarely, so the lookup reads one row of one table. An edit in
+# the admin shows in every answer within a minute.
+names = AnswerCache(max_entries=2048, ttl=60.0)

@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.db import connections, router
+from django.db import InterfaceError, OperationalError, connections, router
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -268,19 +268,67 @@ def dossier_public_match(*, code: str, secret: str = "", phone: str = "") -> Pub
     return PublicMatch(pk=row[0], code=code, version=f"{row[3].isoformat()}/{row[1]}")
 
 
-def _public_answer_sql() -> str:
-    from congvu.procedures.models import Procedure
+def _version_names(pk: int) -> tuple[str, str]:
+    """A procedure version's name and its procedure's code."""
+    from congvu.dossiers.lookup import names
 
-    # Table names from the models' own metadata; the code is a bound parameter.
-    return (
-        "SELECT d.secret, d.applicant_phone, d.status, d.national_status, d.received_at,"  # noqa: S608
-        " d.due_at, d.returned_at, v.name, p.code, u.name"
-        f" FROM {Dossier._meta.db_table} d"
-        f" JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.procedure_version_id"
-        f" JOIN {Procedure._meta.db_table} p ON p.id = v.procedure_id"
-        f" JOIN {Unit._meta.db_table} u ON u.id = d.received_unit_id"
-        " WHERE d.code = %s"
+    def load() -> tuple[str, str]:
+        row = ProcedureVersion.objects.filter(pk=pk).values_list("name", "procedure__code")
+        return row.get()
+
+    return names.get_or_make(("version", pk), load)
+
+
+def _unit_name(pk: int) -> str:
+    from congvu.dossiers.lookup import names
+
+    return names.get_or_make(
+        ("unit", pk), lambda: Unit.objects.filter(pk=pk).values_list("name", flat=True).get()
     )
+
+
+# The model's own table name; the code is a bound parameter.
+_PUBLIC_ROW_SQL = (
+    "SELECT secret, applicant_phone, status, national_status, received_at, due_at,"  # noqa: S608
+    " returned_at, procedure_version_id, received_unit_id"
+    f" FROM {Dossier._meta.db_table} WHERE code = %s"
+)
+
+
+def _public_row(code: str) -> tuple[Any, ...] | None:
+    """The lookup's row: one row of one table by the code's unique index (joining the names in
+    would cost the database several times more than the read itself).
+
+    On PostgreSQL the statement is bound on the server, so after a few lookups the connection
+    keeps it prepared and the server neither parses nor plans it again; and the read itself is
+    the connection's health check: a connection the server dropped (a restart) is reopened and
+    the read tried once more, instead of a `SELECT 1` before every lookup.
+    """
+    connection = connections[router.db_for_read(Dossier)]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PUBLIC_ROW_SQL, [code])
+            return cursor.fetchone()
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
+
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    for attempt in range(2):
+        try:
+            connection.ensure_connection()
+            connection.validate_thread_sharing()
+            with wrap(ServerBindingCursor(connection.connection)) as cursor:
+                cursor.execute(_PUBLIC_ROW_SQL, [code])
+                row = cursor.fetchone()
+        except (OperationalError, InterfaceError):
+            if attempt or connection.in_atomic_block:
+                raise
+            connection.close()
+            continue
+        connection.health_check_done = True  # type: ignore[attr-defined]
+        return row
+    return None
 
 
 def _aware(value: Any) -> dt.datetime | None:
@@ -292,27 +340,25 @@ def _aware(value: Any) -> dt.datetime | None:
 
 def dossier_public_answer(*, code: str, secret: str = "", phone: str = "") -> dict[str, Any] | None:
     """What the public lookup shows of the dossier whose code and key (or phone) match, or None:
-    one indexed read of one row with the names it shows, and nothing else. The lookup is the
-    busiest public request, so it is neither compiled by the ORM nor kept anywhere: every
-    answer is read fresh (TT 03/2025 Art. 6: the applicant follows the dossier's progress)."""
+    one indexed read of one row, with the names it shows from `lookup.names`. The lookup is the
+    busiest public request, so it is not compiled by the ORM, and the dossier's state is read
+    fresh every time (TT 03/2025 Art. 6: the applicant follows the dossier's progress)."""
     code = code.strip()
     if not code or not (secret or phone):
         return None
-    alias = router.db_for_read(Dossier)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_public_answer_sql(), [code])
-        row = cursor.fetchone()
+    row = _public_row(code)
     if row is None or not _key_matches(row[0], row[1], secret, phone):
         return None
     status = row[2]
+    version_name, procedure_code = _version_names(row[7])
     return {
         "code": code,
-        "procedure": row[8],
-        "procedure_name": row[7],
+        "procedure": procedure_code,
+        "procedure_name": version_name,
         "status": status,
         "status_label": str(Status(status).label) if status in Status.values else status,
         "national_status": row[3],
-        "received_unit": row[9],
+        "received_unit": _unit_name(row[8]),
         "received_at": _aware(row[4]),
         "due_at": _aware(row[5]),
         "returned_at": _aware(row[6]),

@@ -3,6 +3,7 @@ from django.urls import path
 from congvu.dossiers.api import views
 
 urlpatterns = [
+    path("public/dossiers/<str:code>", views.PublicDossierView.as_view(), name="public-dossier"),
     path("dossiers/", views.DossierListView.as_view(), name="dossier-list"),
     path("dossiers/<str:code>/", views.DossierDetailView.as_view(), name="dossier-detail"),
     path(
@@ -13,5 +14,4 @@ urlpatterns = [
         views.DossierDocumentsView.as_view(),
         name="dossier-documents",
     ),
-    path("public/dossiers/<str:code>", views.PublicDossierView.as_view(), name="public-dossier"),
 ]
