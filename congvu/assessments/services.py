@@ -13,10 +13,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -65,7 +63,7 @@ from congvu.assessments.workflow import (
 )
 from congvu.calendars.selectors import work_calendar_get
 from congvu.core.services import audit_record, notification_send, snapshot
-from congvu.dossiers.services import ALLOWED_UPLOADS, _safe_name
+from congvu.dossiers.uploads import upload_validate
 from congvu.organizations.models import Official, Unit
 from congvu.organizations.selectors import unit_head_get
 
@@ -591,31 +589,15 @@ def evidence_add(
     score = assessment.scores.filter(criterion=criterion).first()
     if score is None:
         raise ValidationError({"criterion": [_("Not a criterion of this unit.")]})
-    name = _safe_name(file.name or "")
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ALLOWED_UPLOADS:
-        raise ValidationError(
-            {"file": [_("Only PDF, JPEG, PNG, DOCX and XLSX files are accepted.")]}
-        )
-    if file.size is None or file.size > settings.DOSSIER_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is larger than %(mb)s MB.")
-                    % {"mb": settings.DOSSIER_UPLOAD_MAX_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    content_type, magic = ALLOWED_UPLOADS[suffix]
-    head = file.read(8)
-    file.seek(0)
-    if not head.startswith(magic):
-        raise ValidationError({"file": [_("The file's content does not match its type.")]})
+    # Checked as a dossier's documents are: the type is sniffed from the bytes, never taken from
+    # the name or the browser, since the appraisers and the Department's insiders open these.
+    accepted = upload_validate(file)
+    name = accepted.name
     evidence = Evidence(
         score=score,
         original_name=name,
-        content_type=content_type,
-        size=file.size,
+        content_type=accepted.content_type,
+        size=accepted.size,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     evidence.file.save(name, file, save=False)
@@ -635,7 +617,7 @@ def evidence_add(
             "evidence": evidence.pk,
             "criterion": criterion.code,
             "name": name,
-            "size": file.size,
+            "size": accepted.size,
         },
     )
     return evidence

@@ -52,6 +52,7 @@ from congvu.assessments.workflow import (
     SELF_ASSESSMENT_OPEN,
     TREE_EDITABLE,
 )
+from congvu.core.routers import replica_reads
 from congvu.organizations.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -543,6 +544,7 @@ def _results_charts(round: Round, grouped: dict[str, list[UnitAssessment]]) -> l
     return charts
 
 
+@replica_reads
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """The published results of a round, for anyone: points, index, rank, grade, and the
     change since last year. Evidence and self-assessments stay with the unit."""
@@ -600,13 +602,17 @@ def reverse_unit(unit: Unit, year: int) -> str:
     return reverse("assessments:rankings_unit", args=[unit.pk]) + f"?year={year}"
 
 
+# The dashboards read from the replica, inside login_required: who is signed in is still
+# read from the primary.
 @login_required
+@replica_reads
 def rankings(request: HttpRequest) -> HttpResponse:
     _province_viewer(request)
     return render(request, "assessments/rankings.html", _rankings_context(request))
 
 
 @login_required
+@replica_reads
 def rankings_print(request: HttpRequest) -> HttpResponse:
     _province_viewer(request)
     context = _rankings_context(request)
@@ -615,6 +621,7 @@ def rankings_print(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def rankings_export(request: HttpRequest) -> HttpResponse:
     _province_viewer(request)
     from openpyxl import Workbook
@@ -648,6 +655,7 @@ def rankings_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def rankings_unit(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit on every metric: its figure, its place in its group, the rows behind each."""
     _province_viewer(request)
@@ -674,6 +682,7 @@ def rankings_unit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def rankings_rows(request: HttpRequest, pk: int, metric: str) -> HttpResponse:
     """The rows one figure of a unit is counted from, with links to their own pages."""
     _province_viewer(request)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.core.routers import replica_reads
 from congvu.indices import charts, exports, selectors, services
 from congvu.indices.catalogue import INDICATOR_NAMES, ROWS_OF
 from congvu.indices.forms import FigureForm, PeriodForm, ReviewForm
@@ -60,7 +61,10 @@ def _title(unit: Unit | None, period: Period) -> str:
     }
 
 
+# The dashboards read from the replica, inside login_required: who is signed in is still
+# read from the primary.
 @login_required
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The ranking of departments and communes for a period, with the province's index."""
     _staff(request)
@@ -92,6 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     _staff(request)
     _form, period, kind = _period(request)
@@ -103,6 +108,7 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's index: its groups and indicators with their figures, and its trend."""
     unit = _unit_or_404(request, pk)
@@ -129,6 +135,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
     _form, period, _kind = _period(request)
@@ -142,6 +149,7 @@ def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads
 def indicator(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """One figure opened: its formula, numerator and denominator, and the rows behind it."""
     unit = _unit_or_404(request, pk)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from congvu.core.routers import replica_reads
 from congvu.portal import selectors, services, workflow
 from congvu.portal.forms import ActionForm, ArticleForm, SearchForm
 from congvu.portal.models import Article, ArticleEvent, ArticleStatus, Category, Tag
@@ -142,6 +143,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+# Outside the page cache, so the news version that keys the cached page is read from the same
+# database as the page itself.
+@replica_reads
 @public_page
 def dashboards(request: HttpRequest) -> HttpResponse:
     """The public dashboards: each agency's dossiers on time and its applicants' satisfaction,

@@ -132,7 +132,10 @@ class AssessmentEvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
 class AssessmentScoreSerializer(serializers.ModelSerializer[Score]):
     code = serializers.CharField(source="criterion.code", read_only=True)
-    final_points = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    # None while nobody has scored the criterion (Score.final_points).
+    final_points = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, read_only=True
+    )
     evidence = AssessmentEvidenceSerializer(many=True, read_only=True)
 
     class Meta:

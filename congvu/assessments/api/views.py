@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -40,7 +39,8 @@ from congvu.assessments.api.serializers import (
 )
 from congvu.assessments.models import Criterion, Evidence, Round, Score, UnitAssessment, UnitGroup
 from congvu.assessments.workflow import ACTIONS
-from congvu.core.api import Conflict
+from congvu.core.api import Conflict, Pages, page_parameters, paginated
+from congvu.core.routers import replica_reads
 
 
 @contextmanager
@@ -116,11 +116,13 @@ class RoundListView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        operation_id="assessment_rounds_list", responses={200: AssessmentRoundSerializer(many=True)}
+        operation_id="assessment_rounds_list",
+        parameters=page_parameters(),
+        responses={200: paginated(AssessmentRoundSerializer, name="AssessmentRoundPage")},
     )
     def get(self, request: Request) -> Response:
         _reader(request)
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(
             selectors.round_list(user=request.user).prefetch_related("bands"), request, view=self
         )
@@ -251,11 +253,12 @@ class RoundAssessmentsView(APIView):
 
     @extend_schema(
         operation_id="assessment_rounds_units",
-        responses={200: UnitAssessmentSerializer(many=True)},
+        parameters=page_parameters(),
+        responses={200: paginated(UnitAssessmentSerializer, name="UnitAssessmentPage")},
     )
     def get(self, request: Request, pk: int) -> Response:
         round = _round(request, pk)
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(
             selectors.assessment_list(user=request.user, round=round), request, view=self
         )
@@ -369,6 +372,7 @@ class PublicResultsView(APIView):
         responses={200: AssessmentPublicRoundResultsSerializer},
         description=_("The published results of a round: anyone may read them."),
     )
+    @replica_reads
     def get(self, request: Request, pk: int) -> Response:
         round = selectors.published_round_get(pk=pk)
         if round is None:
@@ -391,6 +395,7 @@ class RankingsView(APIView):
         ],
         responses={200: AssessmentRankingsSerializer},
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         if not selectors.sees_province(request.user):
             raise PermissionDenied(_("The rankings are for the province's leaders and office."))

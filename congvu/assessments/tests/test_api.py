@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from congvu.assessments import services
-from congvu.assessments.models import Round
+from congvu.assessments.models import Evidence, Round
 from congvu.organizations.models import Unit
 
 
@@ -91,3 +95,74 @@ def test_unknown_appraisal_is_a_conflict_before_appraisal(
         format="json",
     )
     assert response.status_code == 409
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+WORKBOOK_TYPES = (
+    b'<Types><Override PartName="/xl/workbook.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+)
+
+
+def test_evidence_is_filed_only_when_its_content_is_what_its_name_says(
+    units: dict[str, Unit],
+    par_round: Round,
+    appraiser: Any,
+    official_a: Any,
+    api_client_for: Any,
+    settings: Any,
+) -> None:
+    settings.LANGUAGE_CODE = "vi"  # the site's own language, which officials get by default
+    services.round_open(actor=appraiser, round=par_round, working_days=10)
+    mine = par_round.assessments.get(unit=units["dept_a"])
+    criterion = par_round.criteria.get(code="1.1.1")
+    specialist = api_client_for(official_a.user)
+
+    def send(name: str, content: bytes) -> Any:
+        return specialist.post(
+            f"/api/v1/unit-assessments/{mine.pk}/evidence/",
+            {"criterion": criterion.pk, "file": SimpleUploadedFile(name, content)},
+            format="multipart",
+        )
+
+    # An archive that only starts like a document, a workbook that carries macros, a program
+    # under a PDF's name: each is refused, and the official is told why in Vietnamese.
+    for name, content in [
+        ("bao-cao.docx", _zip({"readme.txt": b"not a document"})),
+        (
+            "so-lieu.xlsx",
+            _zip(
+                {
+                    "[Content_Types].xml": WORKBOOK_TYPES,
+                    "xl/workbook.xml": b"<workbook/>",
+                    "xl/vbaProject.bin": b"macro",
+                }
+            ),
+        ),
+        ("ke-hoach.pdf", b"MZ\x90\x00 a program"),
+    ]:
+        refused = send(name, content)
+        assert refused.status_code == 400, name
+        assert refused.json()["errors"]["file"] == [
+            "Nội dung tệp không khớp với định dạng của tệp."
+        ], name
+    wrong_kind = send("ke-hoach.exe", b"%PDF-1.4 plan")
+    assert wrong_kind.json()["errors"]["file"] == [
+        "Chỉ chấp nhận tệp PDF, JPEG, PNG, DOCX và XLSX."
+    ]
+    assert not Evidence.objects.filter(score__assessment=mine).exists()
+
+    filed = send("Kế hoạch năm 2026.pdf", b"%PDF-1.4 plan")
+    assert filed.status_code == 201, filed.json()
+    assert (filed.json()["original_name"], filed.json()["content_type"]) == (
+        "Kế hoạch năm 2026.pdf",
+        "application/pdf",
+    )
+    assert Evidence.objects.filter(score__assessment=mine, score__criterion=criterion).count() == 1

@@ -39,7 +39,9 @@ def _values(choices: Any) -> str:
 # Choice fields go out as plain strings with their values listed: the same field names
 # ("status", "level", "group") carry other choice sets in other apps' schemas.
 class EvaluationRoundSerializer(serializers.ModelSerializer[Round]):
-    scope_name = serializers.CharField(source="scope.name", default=None, read_only=True)
+    scope_name = serializers.CharField(
+        source="scope.name", default=None, allow_null=True, read_only=True
+    )
     status = serializers.CharField(read_only=True, help_text=_values(Round.Status.choices))
     cadence = serializers.CharField(read_only=True, help_text=_values(Cadence.choices))
 

@@ -14,13 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congvu.core.api import Conflict
+from congvu.core.api import Conflict, Pages, page_parameters, paginated
 from congvu.evaluations import exports, selectors, services
 from congvu.evaluations.api.serializers import (
     EvaluationActionSerializer,
@@ -82,10 +81,12 @@ class RoundListView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        operation_id="evaluation_rounds_list", responses={200: EvaluationRoundSerializer(many=True)}
+        operation_id="evaluation_rounds_list",
+        parameters=page_parameters(),
+        responses={200: paginated(EvaluationRoundSerializer, name="EvaluationRoundPage")},
     )
     def get(self, request: Request) -> Response:
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(
             selectors.round_list(user=request.user), request, view=self
         )
@@ -221,8 +222,9 @@ class EvaluationListView(APIView):
                 enum=ROLES,
                 description=_("Only my own, those I propose for, or those I decide."),
             ),
+            *page_parameters(),
         ],
-        responses={200: EvaluationSerializer(many=True)},
+        responses={200: paginated(EvaluationSerializer, name="EvaluationPage")},
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -249,7 +251,7 @@ class EvaluationListView(APIView):
                 ).exclude(official=official)
             else:
                 evaluations = evaluations.filter(decider=official)
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(evaluations, request, view=self)
         return paginator.get_paginated_response(EvaluationSerializer(page, many=True).data)
 

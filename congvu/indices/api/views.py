@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congvu.core.api import Pages, page_parameters, paginated
+from congvu.core.routers import replica_reads
 from congvu.indices import selectors, services
 from congvu.indices.api.serializers import (
     IndexConfigurationSerializer,
@@ -88,6 +89,7 @@ class RankingView(APIView):
         ],
         responses={200: IndexRankingRowSerializer(many=True)},
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         _staff(request)
         period = _period(request)
@@ -106,6 +108,7 @@ class UnitIndexView(APIView):
         parameters=PERIOD_PARAMETERS,
         responses={200: IndexServiceIndexSerializer},
     )
+    @replica_reads
     def get(self, request: Request, pk: int) -> Response:
         unit = _unit(request, pk)
         index = selectors.service_index_get(unit=unit, **_period(request).as_query())
@@ -123,6 +126,7 @@ class IndicatorRowsView(APIView):
         ],
         responses={200: IndexIndicatorRowsSerializer},
     )
+    @replica_reads
     def get(self, request: Request, pk: int, code: str) -> Response:
         unit = _unit(request, pk)
         if code not in INDICATOR_BY_CODE:
@@ -154,11 +158,13 @@ class FigureListView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
-        operation_id="indices_figures_list", responses={200: IndexFigureSerializer(many=True)}
+        operation_id="indices_figures_list",
+        parameters=page_parameters(),
+        responses={200: paginated(IndexFigureSerializer, name="IndexFigurePage")},
     )
     def get(self, request: Request) -> Response:
         _staff(request)
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(
             selectors.figure_list(user=request.user), request, view=self
         )
@@ -219,6 +225,7 @@ class ConfigurationView(APIView):
     @extend_schema(
         operation_id="indices_configuration", responses={200: IndexConfigurationSerializer}
     )
+    @replica_reads
     def get(self, request: Request, year: int) -> Response:
         _staff(request)
         config_year, weights = selectors.weights_get(year)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from congvu.organizations.models import Delegation, Official, Position, Unit
@@ -121,6 +123,13 @@ class DelegationRevokeSerializer(serializers.Serializer[Any]):
 class ResponsibilityQuerySerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField(required=False)
     scope = serializers.ChoiceField(choices=Delegation.Scope.choices, default=Delegation.Scope.ALL)
+
+    def validate_at(self, value: dt.datetime | None) -> dt.datetime | None:
+        # The moment is echoed in local time; long ago Vietnam's offset had seconds in it
+        # (+07:06:30 before 1911), which no RFC 3339 date-time can carry.
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise serializers.ValidationError(_("Give a year from 2000 to 2100."))
+        return value
 
 
 class ResponsibilitySerializer(serializers.Serializer[Any]):

@@ -258,6 +258,19 @@ def test_responsibility_names_accountable_and_acting(
     assert after.json()["delegation"] is None
 
 
+def test_responsibility_is_asked_for_a_moment_of_this_century(api_client_for, official_a, head_a):
+    # Before 1911 local time was seven hours six and a half minutes ahead of UTC: a moment
+    # then cannot be written back as an RFC 3339 date-time, and no unit of today existed.
+    url = reverse("unit-responsibility", args=[head_a.unit.pk])
+    client = api_client_for(official_a.user)
+
+    refused = client.get(url, {"at": "1906-01-31T13:17:25+07:00"})
+
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["at"]
+    assert client.get(url, {"at": "2026-03-03T09:00:00+07:00"}).status_code == 200
+
+
 def test_responsibility_is_for_the_agency_and_province_wide_roles(
     api_client, api_client_for, outsider_b, provincial_office_user, head_a
 ):

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congvu.core.api import Conflict
+from congvu.core.api import Conflict, Pages, page_parameters, paginated
+from congvu.core.routers import replica_reads
 from congvu.portal import selectors, services, workflow
 from congvu.portal.api.serializers import (
     ArticleActionSerializer,
@@ -62,8 +62,9 @@ class ArticleListView(APIView):
         parameters=[
             OpenApiParameter("category", str, required=False, description=_("Category slug.")),
             OpenApiParameter("q", str, required=False, description=_("Words, accents optional.")),
+            *page_parameters(),
         ],
-        responses={200: ArticleSerializer(many=True)},
+        responses={200: paginated(ArticleSerializer, name="ArticlePage")},
     )
     def get(self, request: Request) -> Response:
         slug = request.query_params.get("category") or ""
@@ -71,7 +72,7 @@ class ArticleListView(APIView):
         if slug and section is None:
             raise NotFound(_("No such category."))
         articles = selectors.article_list(category=section, q=request.query_params.get("q", ""))
-        paginator = LimitOffsetPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(articles, request, view=self)
         return paginator.get_paginated_response(ArticleSerializer(page, many=True).data)
 
@@ -173,6 +174,7 @@ class FiguresView(APIView):
         parameters=[OpenApiParameter("year", int, required=False)],
         responses={200: HeadlineFiguresSerializer},
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("year", "")
         year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
