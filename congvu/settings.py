@@ -241,7 +241,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "congvu.core.api.Pages",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "congvu.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"dossier_lookup": env_str("DOSSIER_LOOKUP_RATE", "20/min")},
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
