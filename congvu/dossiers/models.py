@@ -246,6 +246,25 @@ class Dossier(models.Model):
                 ),
                 name="dossier_open_unit_due",
             ),
+            # The officials' worklists look only at live dossiers (not refused, stopped or
+            # returned): received at or competent in their units, by status. Without these the
+            # counts of a busy one-stop centre read every dossier it ever received.
+            models.Index(
+                fields=["received_unit", "status"],
+                condition=~Q(status__in=["refused", "stopped", "returned"]),
+                name="dossier_live_received",
+            ),
+            models.Index(
+                fields=["competent_unit", "status"],
+                condition=~Q(status__in=["refused", "stopped", "returned"]),
+                name="dossier_live_competent",
+            ),
+            # "Due within one working day": the dossiers in process whose warning time passed.
+            models.Index(
+                fields=["at_risk_from"],
+                condition=Q(status="processing"),
+                name="dossier_open_at_risk",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -579,3 +598,21 @@ class DossierMonthStat(StatCounters):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_version_id} {self.month:%m/%Y}"
+
+
+class DossierYearStat(StatCounters):
+    """The same counters by calendar year: the service-quality index of a year (QĐ 766/QĐ-TTg,
+    domain.md §9) then reads one row per unit and procedure version rather than twelve."""
+
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "procedure_version", "year"], name="dossier_year_stat_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.procedure_version_id} {self.year}"

@@ -37,6 +37,7 @@ from congvu.dossiers.models import (
     DossierMonthStat,
     DossierStat,
     DossierTransition,
+    DossierYearStat,
     Rating,
     Status,
     SupplementRequest,
@@ -247,8 +248,8 @@ def _record(
 
 
 def _stat_bump(dossier: Dossier, day: dt.date, **increments: float) -> None:
-    """Add to the day's and the month's counters of the dossier's competent unit and
-    procedure version."""
+    """Add to the day's, the month's and the year's counters of the dossier's competent unit
+    and procedure version."""
     base = {
         "unit_id": dossier.competent_unit_id,
         "procedure_version_id": dossier.procedure_version_id,
@@ -256,6 +257,7 @@ def _stat_bump(dossier: Dossier, day: dt.date, **increments: float) -> None:
     for model, key in (
         (DossierStat, {**base, "day": day}),
         (DossierMonthStat, {**base, "month": day.replace(day=1)}),
+        (DossierYearStat, {**base, "year": day.year}),
     ):
         _counters_add(model, key, increments)
 

@@ -4,12 +4,9 @@ returns (QĐ 766/QĐ-TTg; domain.md §9)."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.core.services import audit_record, snapshot
-from congvu.dossiers.services import ALLOWED_UPLOADS
+from congvu.dossiers.uploads import upload_validate
 from congvu.indices.catalogue import GROUP_NAMES
 from congvu.indices.models import (
     MANUAL_CODES,
@@ -29,8 +26,6 @@ from congvu.indices.models import (
 from congvu.indices.selectors import figure_units_for, may_review_figures
 from congvu.lib.index766 import INDICATOR_BY_CODE, weights_errors
 from congvu.organizations.models import Unit
-
-_UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
 def _snapshot(figure: ManualFigure) -> dict[str, Any]:
@@ -107,32 +102,16 @@ def index_version_save(
 
 
 def _evidence_check(file: UploadedFile | None) -> tuple[str, str]:
-    """(sanitised name, content type) of an evidence file, checked as dossier documents are:
-    PDF, images, DOCX or XLSX, within the upload size, its content matching its type."""
+    """(sanitised name, content type) of an evidence file, checked as dossier documents are
+    (`upload_validate`): PDF, images, DOCX or XLSX within the upload size, the format sniffed
+    from its bytes and matching its name."""
     if file is None:
         raise ValidationError({"evidence": [_("Attach the evidence file.")]})
-    base = PurePath((file.name or "").replace("\\", "/")).name
-    name = (_UNSAFE_NAME.sub("_", base).strip(" .") or "evidence")[-120:]
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ALLOWED_UPLOADS:
-        raise ValidationError(
-            {"evidence": [_("Only PDF, JPEG, PNG, DOCX and XLSX files are accepted.")]}
-        )
-    if file.size is None or file.size > settings.DOSSIER_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "evidence": [
-                    _("The file is larger than %(mb)s MB.")
-                    % {"mb": settings.DOSSIER_UPLOAD_MAX_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    content_type, magic = ALLOWED_UPLOADS[suffix]
-    head = file.read(8)
-    file.seek(0)
-    if not head.startswith(magic):
-        raise ValidationError({"evidence": [_("The file's content does not match its type.")]})
-    return name, content_type
+    try:
+        accepted = upload_validate(file)
+    except ValidationError as error:
+        raise ValidationError({"evidence": error.messages}) from None
+    return accepted.name, accepted.content_type
 
 
 @transaction.atomic

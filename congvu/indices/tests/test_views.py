@@ -5,6 +5,7 @@ units enter with evidence and the provincial office locks."""
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -17,6 +18,10 @@ from congvu.indices.models import FigureStatus, ManualFigure
 from congvu.indices.selectors import service_index_get
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DOCX_TYPES = (
+    '<Types><Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
 
 
 @pytest.fixture(autouse=True)
@@ -147,3 +152,31 @@ def test_figure_entered_with_evidence_then_locked_counts(
     assert AuditLog.objects.filter(action__startswith="indices.figure_").count() == 2
     listed = head.get(reverse("indices:figures"))
     assert b"qd.pdf" in listed.content
+
+
+def test_evidence_is_refused_when_its_content_is_not_what_its_name_says(
+    db: Any, client_for: Any, head_a: Any, org_tree: Any
+):
+    """Evidence is checked as dossier documents are, from its bytes: a ZIP named .docx that
+    holds no Word document, or a Word file carrying macros, is not accepted."""
+    head = client_for(head_a.user)
+    data = {
+        "unit": org_tree["dept_a"].pk, "indicator": "published_on_time", "year": 2026,
+        "quarter": 1, "numerator": 18, "denominator": 20,
+    }  # fmt: skip
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("notes.txt", "not a document")
+    with_macros = io.BytesIO()
+    with zipfile.ZipFile(with_macros, "w") as archive:
+        archive.writestr("[Content_Types].xml", DOCX_TYPES)
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/vbaProject.bin", b"\x00")
+    for content in (plain_zip.getvalue(), with_macros.getvalue()):
+        refused = head.post(
+            reverse("indices:figures"),
+            {**data, "evidence": SimpleUploadedFile("bao-cao.docx", content)},
+        )
+        assert refused.status_code == 200
+        assert b"content does not match its type" in refused.content
+    assert not ManualFigure.objects.exists()
