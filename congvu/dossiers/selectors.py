@@ -558,7 +558,9 @@ def dossier_worklist_counts(*, user: Any, now: dt.datetime | None = None) -> dic
     anywhere = Q(pk__in=[])
     for condition in conditions.values():
         anywhere |= condition
-    counts = Dossier.objects.filter(anywhere).aggregate(
+    # Every tab holds live dossiers only, which lets the worklist indexes answer.
+    live = Dossier.objects.filter(anywhere).exclude(status__in=FINAL_STATUSES)
+    counts = live.aggregate(
         **{tab: Count("pk", filter=condition) for tab, condition in conditions.items()}
     )
     return {tab: counts[tab] or 0 for tab in WORKLIST_TABS}

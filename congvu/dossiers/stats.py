@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
 
 from congvu.core.services import audit_record
@@ -31,6 +31,7 @@ from congvu.dossiers.models import (
     DossierQuerySet,
     DossierStat,
     DossierTransition,
+    DossierYearStat,
     Rating,
     Status,
     Timeliness,
@@ -211,6 +212,10 @@ def _month_span(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
     return first, previous
 
 
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
 def _summed(
     *,
     unit: Unit,
@@ -219,38 +224,65 @@ def _summed(
     end: dt.date,
     include_subunits: bool,
 ) -> dict[str, Any]:
-    """The counters of the unit (and procedure) over the days, added up: whole months from
-    the monthly rows, the days before and after them from the daily rows."""
+    """The counters of the unit (and procedure) over the days, added up from the fewest rows:
+    whole months from the monthly rows; a month the period only partly covers either from its
+    daily rows, or, when the period covers most of it, from its monthly row less the daily
+    rows of the days left out. The counters are sums, so both give the same figures; a rolling
+    year ending today then reads its last month as one row (the days after today have none)."""
     where = _unit_q("unit", unit, include_subunits)
     if procedure is not None:
         where &= Q(procedure_version__procedure=procedure)
     sums = {name: Sum(name) for name in COUNTERS}
-    span = _month_span(start, end)
-    if span is None:
-        return DossierStat.objects.filter(where, day__gte=start, day__lte=end).aggregate(**sums)
-    first, last = span
-    after_last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    parts = [
-        DossierMonthStat.objects.filter(where, month__gte=first, month__lte=last).aggregate(**sums),
-        DossierStat.objects.filter(where, day__gte=start, day__lt=first).aggregate(**sums)
-        if start < first
-        else {},
-        DossierStat.objects.filter(where, day__gte=after_last, day__lte=end).aggregate(**sums)
-        if after_last <= end
-        else {},
-    ]
-    return {name: sum((part.get(name) or 0) for part in parts) for name in COUNTERS}
+    added: list[tuple[dt.date, dt.date]] = []  # day ranges to add, inclusive
+    taken: list[tuple[dt.date, dt.date]] = []  # day ranges to take away, inclusive
+    first, last = start.replace(day=1), end.replace(day=1)
+
+    def edge(month: dt.date, lo: dt.date, hi: dt.date) -> bool:
+        """Whether the part [lo, hi] of `month` is read as the month less its other days."""
+        month_end = _month_end(month)
+        outside = (lo - month).days + (month_end - hi).days
+        if outside + 1 >= (hi - lo).days + 1:
+            added.append((lo, hi))
+            return False
+        if lo > month:
+            taken.append((month, lo - dt.timedelta(days=1)))
+        if hi < month_end:
+            taken.append((hi + dt.timedelta(days=1), month_end))
+        return True
+
+    month_lo: dt.date | None
+    month_hi: dt.date | None
+    if first == last:
+        month_lo = month_hi = first if edge(first, start, end) else None
+    else:
+        # The first and the last month, each whole, less its days outside, or by its days.
+        month_lo = first if edge(first, start, _month_end(first)) else _month_end(first)
+        if month_lo != first:
+            month_lo += dt.timedelta(days=1)
+        month_hi = last if edge(last, last, end) else (last - dt.timedelta(days=1)).replace(day=1)
+    parts: list[tuple[int, dict[str, Any]]] = []
+    if month_lo is not None and month_hi is not None and month_lo <= month_hi:
+        rows = DossierMonthStat.objects.filter(where, month__gte=month_lo, month__lte=month_hi)
+        parts.append((1, rows.aggregate(**sums)))
+    for sign, ranges in ((1, added), (-1, taken)):
+        for lo, hi in ranges:
+            days = DossierStat.objects.filter(where, day__gte=lo, day__lte=hi)
+            parts.append((sign, days.aggregate(**sums)))
+    return {name: sum(sign * (part.get(name) or 0) for sign, part in parts) for name in COUNTERS}
 
 
 def dossier_month_stats_refresh(
     *, unit: Unit | None = None, months: set[dt.date] | None = None
 ) -> int:
-    """Rewrite the monthly rows of `months` (all when None) from the daily rows."""
+    """Rewrite the monthly rows of `months` (all when None) from the daily rows, then the
+    yearly rows of their years from the monthly rows. Returns the number of monthly rows."""
     old = DossierMonthStat.objects.all()
     days = DossierStat.objects.all()
+    old_years = DossierYearStat.objects.all()
     if unit is not None:
         old = old.filter(unit__path__startswith=unit.path)
         days = days.filter(unit__path__startswith=unit.path)
+        old_years = old_years.filter(unit__path__startswith=unit.path)
     if months is not None:
         old = old.filter(month__in=months)
         days = days.filter(
@@ -266,6 +298,24 @@ def dossier_month_stats_refresh(
     )
     fresh = [DossierMonthStat(**row) for row in grouped]
     DossierMonthStat.objects.bulk_create(fresh, batch_size=1000)
+
+    monthly = DossierMonthStat.objects.all()
+    if unit is not None:
+        monthly = monthly.filter(unit__path__startswith=unit.path)
+    if months is not None:
+        years = {m.year for m in months}
+        old_years = old_years.filter(year__in=years)
+        monthly = monthly.filter(month__year__in=years)
+    old_years.delete()
+    by_year = (
+        monthly.annotate(year=ExtractYear("month"))
+        .values("unit_id", "procedure_version_id", "year")
+        .annotate(**{name: Sum(name) for name in COUNTERS})
+        .order_by()
+    )
+    DossierYearStat.objects.bulk_create(
+        [DossierYearStat(**row) for row in by_year], batch_size=1000
+    )
     return len(fresh)
 
 

@@ -15,7 +15,14 @@ from django.core.management import CommandError, call_command
 
 from congvu.calendars.selectors import work_calendar_get
 from congvu.core.models import AuditLog
-from congvu.dossiers.models import Channel, Dossier, DossierMonthStat, DossierStat, Status
+from congvu.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierMonthStat,
+    DossierStat,
+    DossierYearStat,
+    Status,
+)
 from congvu.dossiers.services import Applicant, dossier_act, dossier_submit
 from congvu.dossiers.stats import COUNTERS, dossier_stats, dossier_stats_recount
 
@@ -317,19 +324,39 @@ def _month_rows() -> list[tuple[Any, ...]]:
     ]
 
 
+def _year_rows() -> list[tuple[Any, ...]]:
+    fields = ["unit_id", "procedure_version_id", "year", *COUNTERS]
+    return [
+        tuple(round(v, 3) if isinstance(v, float) else v for v in row)
+        for row in DossierYearStat.objects.order_by(*fields[:3]).values_list(*fields)
+    ]
+
+
 def test_rebuild_writes_back_what_the_services_wrote(
     history: list[Dossier], org_tree: dict[str, Any]
 ) -> None:
     kept = _rows()
     months = _month_rows()
+    years = _year_rows()
     assert len(kept) > 20
     assert len(months) >= 3
+    # The services keep each year's rows equal to the sum of its months'.
+    summed: dict[tuple[int, int, int], list[float]] = {}
+    for unit_id, version_id, month, *values in months:
+        key = (unit_id, version_id, month.year)
+        before = summed.get(key, [0] * len(COUNTERS))
+        summed[key] = [a + b for a, b in zip(before, values, strict=True)]
+    assert years == [
+        (*key, *(round(v, 3) for v in values)) for key, values in sorted(summed.items())
+    ]
     DossierStat.objects.all().delete()
     DossierMonthStat.objects.all().delete()
+    DossierYearStat.objects.all().delete()
     out = io.StringIO()
     call_command("stats_rebuild", stdout=out)
     assert _rows() == kept
     assert _month_rows() == months
+    assert _year_rows() == years
     assert f"{len(kept)} rows written" in out.getvalue()
 
     # Idempotent: a second run leaves the same rows.
@@ -417,3 +444,24 @@ def test_stats_of_three_known_dossiers(
     # Received at 08:30, resolved 0.5 + 4 + 2 working hours later.
     assert stats.processing_seconds == 6.5 * HOUR
     assert stats.average_processing_hours == 6.5
+
+
+def test_partial_months_read_either_way_give_the_recount(
+    history: list[Dossier], org_tree: dict[str, Any], version: Any
+) -> None:
+    """A month the period mostly covers is its monthly row less the days left out; one it
+    barely covers is its days: both equal a recount of the dossiers, at every edge."""
+    periods = [
+        (dt.date(2026, 3, 2), dt.date(2026, 4, 29)),  # most of March, most of April
+        (dt.date(2026, 3, 30), dt.date(2026, 4, 2)),  # a few days of each
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 30)),  # most of one month, both ends cut
+        (dt.date(2026, 2, 15), dt.date(2026, 5, 20)),
+        (dt.date(2026, 3, 16), dt.date(2026, 5, 31)),
+    ]
+    for start, end in periods:
+        for scope in (
+            {"unit": org_tree["province"]},
+            {"unit": org_tree["dept_a"], "procedure": version.procedure},
+        ):
+            summary = dossier_stats(start=start, end=end, **scope)
+            assert summary == dossier_stats_recount(start=start, end=end, **scope), (start, end)
