@@ -576,7 +576,11 @@ class DossierStat(StatCounters):
                 fields=["unit", "procedure_version", "day"], name="dossier_stat_unique"
             )
         ]
-        indexes = [models.Index(fields=["unit", "day"])]
+        indexes = [
+            models.Index(fields=["unit", "day"]),
+            # A few days of the whole province (the edges of a rolling period) read by day.
+            models.Index(fields=["day"], name="dossier_stat_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_version_id} {self.day}"
