@@ -60,7 +60,7 @@ from congvu.dossiers.models import (  # noqa: E402
     Status,
     Timeliness,
 )
-from congvu.dossiers.selectors import dossier_public_get  # noqa: E402
+from congvu.dossiers.selectors import dossier_public_answer  # noqa: E402
 from congvu.dossiers.stats import (  # noqa: E402
     COUNTERS,
     _summed,
@@ -366,7 +366,7 @@ def lookups(rng: random.Random, samples: int) -> None:
     rows = rows[:samples]
     pairs = [(code, secret) for _pk, code, secret in rows]
     for code, secret in pairs[:50]:  # warm the caches and the connection
-        dossier_public_get(code=code, secret=secret)
+        dossier_public_answer(code=code, secret=secret)
 
     def trivial() -> None:
         with connection.cursor() as cursor:
@@ -377,7 +377,7 @@ def lookups(rng: random.Random, samples: int) -> None:
     times = []
     for code, secret in pairs:
         started = time.perf_counter()
-        if dossier_public_get(code=code, secret=secret) is not None:
+        if dossier_public_answer(code=code, secret=secret) is not None:
             found += 1
         times.append(time.perf_counter() - started)
     floor, _ = timed(trivial, len(pairs))
@@ -390,7 +390,7 @@ def lookups(rng: random.Random, samples: int) -> None:
     p50, f50 = pct(times, 0.5), pct(floor, 0.5)
     print(f"(a) public lookup (code + secret), {len(pairs):,} lookups")
     for label, values in [
-        ("dossier_public_get", times),
+        ("dossier_public_answer", times),
         ("trivial SELECT 1", floor),
         ("ORM get by primary key", by_pk),
     ]:

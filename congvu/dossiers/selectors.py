@@ -377,28 +377,6 @@ def dossier_public_load(*, pk: int) -> Dossier:
     )
 
 
-def dossier_public_get(*, code: str, secret: str = "", phone: str = "") -> Dossier | None:
-    """A dossier for the public lookup: by code and secret, or code and the applicant's phone."""
-    if not code or not (secret or phone):
-        return None
-    # The lookup is the busiest public read: only the columns it shows, no ordering to
-    # compile, the code's unique index to find the row.
-    found = list(
-        Dossier.objects.select_related(
-            "procedure_version__procedure", "received_unit", "competent_unit"
-        )
-        .only(*_PUBLIC_FIELDS)
-        .filter(code=code.strip())
-        .order_by()[:1]
-    )
-    if not found:
-        return None
-    dossier = found[0]
-    if _key_matches(dossier.secret, dossier.applicant_phone, secret, phone):
-        return dossier
-    return None
-
-
 # -- worklists and pages ---------------------------------------------------------------------
 
 # The officials' worklist tabs, in the order they are shown.

@@ -100,11 +100,6 @@ CAUTION = {"refuse_intake", "refuse", "request_withdrawal", "stop"}
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _over_limit(scope: str, rate: str) -> bool:
-    """Count one use of `scope` by the client (IPv4 address or IPv6 /64) in the current window."""
-    return ratelimit.over_limit(scope, rate)
-
-
 def _int(value: str | None) -> int | None:
     try:
         number = int(value or "")
@@ -532,7 +527,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     """Feedback and petitions (phản ánh, kiến nghị) about administrative procedures."""
     form = FeedbackForm(request.POST or None, initial={"dossier_code": request.GET.get("code", "")})
     if request.method == "POST":
-        if _over_limit("feedback", settings.DOSSIER_FEEDBACK_RATE):
+        if ratelimit.over_limit("feedback", settings.DOSSIER_FEEDBACK_RATE):
             return render(
                 request, "dossiers/feedback.html", {"form": form, "limited": True}, status=429
             )
@@ -562,7 +557,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(data if data.get("code") else None)
     match = None
     if form.is_bound:
-        if _over_limit("lookup", settings.DOSSIER_LOOKUP_RATE):
+        if ratelimit.over_limit("lookup", settings.DOSSIER_LOOKUP_RATE):
             response = render(
                 request, "dossiers/lookup.html", {"form": form, "limited": True}, status=429
             )
