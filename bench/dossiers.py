@@ -55,8 +55,10 @@ from congvu.dossiers.models import (  # noqa: E402
     NATIONAL_STATUS,
     Dossier,
     DossierMonthStat,
+    DossierOpenStat,
     DossierStat,
     DossierTransition,
+    DossierYearStat,
     Status,
     Timeliness,
 )
@@ -65,6 +67,7 @@ from congvu.dossiers.stats import (  # noqa: E402
     COUNTERS,
     _summed,
     dossier_month_stats_refresh,
+    dossier_open_stats_refresh,
     dossier_stats,
     dossier_stats_live,
     dossier_stats_recount,
@@ -169,9 +172,8 @@ def wipe() -> None:
             pattern,
         )
         DossierStat.objects.filter(procedure_version__procedure__code__startswith=PREFIX).delete()
-        DossierMonthStat.objects.filter(
-            procedure_version__procedure__code__startswith=PREFIX
-        ).delete()
+        for model in (DossierMonthStat, DossierYearStat, DossierOpenStat):
+            model.objects.filter(procedure_version__procedure__code__startswith=PREFIX).delete()
 
 
 def generate(n: int, rng: random.Random, now: dt.datetime) -> None:
@@ -311,6 +313,7 @@ def generate(n: int, rng: random.Random, now: dt.datetime) -> None:
         batch_size=5000,
     )
     dossier_month_stats_refresh()
+    dossier_open_stats_refresh()
     with connection.cursor() as cursor:
         # Fresh planner statistics, and on PostgreSQL no dead rows of an earlier run left in
         # the indexes.

@@ -35,6 +35,7 @@ from congvu.dossiers.models import (
     DossierCodeSequence,
     DossierDocument,
     DossierMonthStat,
+    DossierOpenStat,
     DossierStat,
     DossierTransition,
     DossierYearStat,
@@ -260,6 +261,22 @@ def _stat_bump(dossier: Dossier, day: dt.date, **increments: float) -> None:
         (DossierYearStat, {**base, "year": day.year}),
     ):
         _counters_add(model, key, increments)
+
+
+def _open_bump(dossier: Dossier, before: tuple[int, int]) -> None:
+    """Keep the count of open dossiers of the dossier's unit and procedure version when an
+    action moved it into or out of the open states, or made it late by supplementation."""
+    after = stats.open_share(dossier)
+    if after == before:
+        return
+    _counters_add(
+        DossierOpenStat,
+        {
+            "unit_id": dossier.competent_unit_id,
+            "procedure_version_id": dossier.procedure_version_id,
+        },
+        {"open": after[0] - before[0], "late_by_supplements": after[1] - before[1]},
+    )
 
 
 def _counters_add(model: Any, key: dict[str, Any], increments: dict[str, float]) -> None:
@@ -555,6 +572,7 @@ def dossier_act(
     if ACTIONS[action].note_required and not note:
         raise ValidationError({"note": [_("Please give the reason or the details.")]})
     before = snapshot(locked)
+    share = stats.open_share(locked)
     from_status, from_step, step_due = locked.status, locked.current_step, locked.step_due_at
     calendar = work_calendar_get()
     handler = _HANDLERS[action]
@@ -577,6 +595,7 @@ def dossier_act(
     # workflow above and are enforced by the database; Django would spend a query on each.
     locked.full_clean(exclude=_DOSSIER_LOADED, validate_unique=False, validate_constraints=False)
     locked.save()
+    _open_bump(locked, share)
     transition = _record(
         locked,
         actor=actor,

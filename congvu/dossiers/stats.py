@@ -28,6 +28,7 @@ from congvu.dossiers.models import (
     Dossier,
     DossierDocument,
     DossierMonthStat,
+    DossierOpenStat,
     DossierQuerySet,
     DossierStat,
     DossierTransition,
@@ -103,6 +104,100 @@ def payment_increments(dossier: Dossier) -> dict[str, int]:
 
 def rating_increments(overall: str) -> dict[str, int]:
     return {"rated": 1, "rated_unsatisfied": int(overall == Rating.Overall.UNSATISFIED)}
+
+
+# Asked to supplement more than once (at intake and in processing, or twice in processing):
+# late whatever the clock says (domain.md §5, §9).
+LATE_BY_SUPPLEMENTS = Q(supplement_count__gte=2) | Q(
+    supplement_count__gte=1, intake_supplement_count__gte=1
+)
+
+
+def open_share(dossier: Dossier) -> tuple[int, int]:
+    """What the dossier adds to its `DossierOpenStat` row: (in process, and of those asked to
+    supplement more than once), each 0 or 1."""
+    if dossier.status not in OPEN_STATUSES:
+        return 0, 0
+    twice = dossier.supplement_count >= 2 or (
+        dossier.supplement_count >= 1 and dossier.intake_supplement_count >= 1
+    )
+    return 1, int(twice)
+
+
+@dataclass
+class OpenNow:
+    """The dossiers of a unit in process at a moment: all of them, those asked to supplement
+    more than once, those processed past their appointment (`overdue`), and those both."""
+
+    open: int = 0
+    late_by_supplements: int = 0
+    overdue: int = 0
+    overdue_and_late_by_supplements: int = 0
+
+    @property
+    def late(self) -> int:
+        """In process and late by either rule (QĐ 766/QĐ-TTg, domain.md §9)."""
+        return self.late_by_supplements + self.overdue - self.overdue_and_late_by_supplements
+
+
+def dossier_open_now(*, counted: Q, dossiers: Q, now: dt.datetime) -> dict[int, OpenNow]:
+    """The dossiers in process at `now`, by competent unit: the open ones from the counts the
+    services keep (`counted` filters `DossierOpenStat`), those past their appointment from the
+    dossiers in process (`dossiers` filters `Dossier`), a range of the partial index
+    `dossier_processing_due` that holds only them. Two short reads, whatever the number of
+    open dossiers."""
+    result: dict[int, OpenNow] = defaultdict(OpenNow)
+    rows = (
+        DossierOpenStat.objects.filter(counted)
+        .values("unit_id")
+        .annotate(open=Sum("open"), late=Sum("late_by_supplements"))
+        .order_by()
+    )
+    for row in rows:
+        entry = result[row["unit_id"]]
+        entry.open, entry.late_by_supplements = row["open"] or 0, row["late"] or 0
+    overdue = (
+        Dossier.objects.filter(dossiers, status=Status.PROCESSING, due_at__lt=now)
+        .values("competent_unit_id")
+        # Counting a column of the index, not the key, so that the index answers alone.
+        .annotate(
+            n=Count("competent_unit"),
+            both=Count("competent_unit", filter=LATE_BY_SUPPLEMENTS),
+        )
+        .order_by()
+    )
+    for row in overdue:
+        entry = result[row["competent_unit_id"]]
+        entry.overdue, entry.overdue_and_late_by_supplements = row["n"], row["both"]
+    return result
+
+
+def dossier_open_stats_refresh(*, unit: Unit | None = None) -> int:
+    """Recount the `DossierOpenStat` rows of `unit` and its parts (default: all) from the
+    dossiers. Returns the number of rows written."""
+    old = DossierOpenStat.objects.all()
+    open_now = Dossier.objects.filter(status__in=OPEN_STATUSES)
+    if unit is not None:
+        old = old.filter(unit__path__startswith=unit.path)
+        open_now = open_now.filter(competent_unit__path__startswith=unit.path)
+    grouped = (
+        open_now.values("competent_unit_id", "procedure_version_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=LATE_BY_SUPPLEMENTS))
+        .order_by()
+    )
+    fresh = [
+        DossierOpenStat(
+            unit_id=row["competent_unit_id"],
+            procedure_version_id=row["procedure_version_id"],
+            open=row["n"],
+            late_by_supplements=row["late"],
+        )
+        for row in grouped
+    ]
+    with transaction.atomic():
+        old.delete()
+        DossierOpenStat.objects.bulk_create(fresh, batch_size=1000)
+    return len(fresh)
 
 
 @dataclass(frozen=True)
@@ -356,17 +451,27 @@ def dossier_stats_live(
     `unit` received by `end`: the part of the figures that only the dossiers can tell."""
     moment = now or timezone.now()
     _lo, hi = _day_bounds(end, end)
+    if hi > moment:
+        # A period that runs to today: every open dossier was received by then, and the
+        # counts the services keep answer, with the overdue ones read from their own index.
+        counted = _unit_q("unit", unit, include_subunits)
+        dossiers_q = _unit_q("competent_unit", unit, include_subunits)
+        if procedure is not None:
+            counted &= Q(procedure_version__procedure=procedure)
+            dossiers_q &= Q(procedure_version__procedure=procedure)
+        entries = dossier_open_now(counted=counted, dossiers=dossiers_q, now=moment).values()
+        total = sum(e.open for e in entries)
+        overdue_now = sum(e.overdue for e in entries)
+        return total - overdue_now, overdue_now
+    # A period that ended: only the open dossiers received by its end, a range of the partial
+    # index `dossier_open_received`.
     dossiers = Dossier.objects.filter(
-        _unit_q("competent_unit", unit, include_subunits), status__in=OPEN_STATUSES
+        _unit_q("competent_unit", unit, include_subunits),
+        status__in=OPEN_STATUSES,
+        received_at__lt=hi,
     )
     if procedure is not None:
         dossiers = dossiers.filter(procedure_version__procedure=procedure)
-    if hi <= moment:
-        # A period that ended: only the open dossiers received by its end, a range of the
-        # partial index `dossier_open_received`. For one that runs to today every open
-        # dossier was received by then, and the covering index `dossier_open_unit_due`
-        # answers alone.
-        dossiers = dossiers.filter(received_at__lt=hi)
     # A dossier waiting for the applicant has its clock paused, so it is within its
     # appointment (domain.md §5). Counting a column of the covering index, not the key.
     counts = dossiers.aggregate(
@@ -562,6 +667,8 @@ def dossier_stats_rebuild(
     if end is not None:
         months.add(end.replace(day=1))
     dossier_month_stats_refresh(unit=unit, months=None if start is None and end is None else months)
+    # What is in process is a count of the present, not of days: recounted whatever the range.
+    dossier_open_stats_refresh(unit=unit)
     audit_record(
         actor=actor,
         action="dossiers.stats_rebuilt",

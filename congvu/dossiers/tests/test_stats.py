@@ -16,9 +16,11 @@ from django.core.management import CommandError, call_command
 from congvu.calendars.selectors import work_calendar_get
 from congvu.core.models import AuditLog
 from congvu.dossiers.models import (
+    OPEN_STATUSES,
     Channel,
     Dossier,
     DossierMonthStat,
+    DossierOpenStat,
     DossierStat,
     DossierYearStat,
     Status,
@@ -332,12 +334,68 @@ def _year_rows() -> list[tuple[Any, ...]]:
     ]
 
 
+def _open_rows() -> dict[tuple[int, int], tuple[int, int]]:
+    return {
+        (row.unit_id, row.procedure_version_id): (row.open, row.late_by_supplements)
+        for row in DossierOpenStat.objects.all()
+        if row.open or row.late_by_supplements
+    }
+
+
+def _open_counted() -> dict[tuple[int, int], tuple[int, int]]:
+    counted: dict[tuple[int, int], list[int]] = {}
+    for d in Dossier.objects.filter(status__in=OPEN_STATUSES):
+        pair = counted.setdefault((d.competent_unit_id, d.procedure_version_id), [0, 0])
+        pair[0] += 1
+        pair[1] += d.supplement_count + d.intake_supplement_count >= 2
+    return {key: (pair[0], pair[1]) for key, pair in counted.items()}
+
+
+def test_services_keep_the_count_of_open_dossiers(
+    history: list[Dossier], citizen: Any, version: Any, one_stop: Any, official_a: Any, head_a: Any
+) -> None:
+    assert _open_rows() == _open_counted()
+    # Waiting for the applicant or for payment, asking to withdraw: all still in process.
+    assert sum(n for n, _late in _open_rows().values()) == 7
+    assert not any(late for _n, late in _open_rows().values())
+
+    # Asked to supplement at intake and again in processing: late whatever the clock says,
+    # from the second request until it leaves the open states.
+    script = Script(
+        {
+            "citizen": citizen,
+            "one_stop": one_stop.user,
+            "official": official_a.user,
+            "head": head_a.user,
+        }
+    )
+    script.submit(version, Channel.ONLINE, at(18, 5, 9))
+    script.act("one_stop", "request_intake_supplement", note="Thiếu tờ khai")
+    script.act("applicant", "supplement", hours=2)
+    assert _open_rows() == _open_counted()
+    script.act("one_stop", "receive")
+    script.act("one_stop", "forward", hours=0.5)
+    assert sum(n for n, _late in _open_rows().values()) == 8
+    script.act("official", "request_supplement", hours=1, note="Bổ sung bản sao")
+    assert _open_rows() == _open_counted()
+    assert sum(late for _n, late in _open_rows().values()) == 1
+    script.act("applicant", "supplement", hours=4)
+    script.act("official", "forward", hours=2)
+    assert _open_rows() == _open_counted()
+    assert sum(late for _n, late in _open_rows().values()) == 1
+    script.act("head", "resolve", hours=2, note="Đã cấp")
+    assert _open_rows() == _open_counted()
+    assert sum(n for n, _late in _open_rows().values()) == 7
+    assert not any(late for _n, late in _open_rows().values())
+
+
 def test_rebuild_writes_back_what_the_services_wrote(
     history: list[Dossier], org_tree: dict[str, Any]
 ) -> None:
     kept = _rows()
     months = _month_rows()
     years = _year_rows()
+    open_now = _open_rows()
     assert len(kept) > 20
     assert len(months) >= 3
     # The services keep each year's rows equal to the sum of its months'.
@@ -352,11 +410,13 @@ def test_rebuild_writes_back_what_the_services_wrote(
     DossierStat.objects.all().delete()
     DossierMonthStat.objects.all().delete()
     DossierYearStat.objects.all().delete()
+    DossierOpenStat.objects.update(open=99)
     out = io.StringIO()
     call_command("stats_rebuild", stdout=out)
     assert _rows() == kept
     assert _month_rows() == months
     assert _year_rows() == years
+    assert _open_rows() == open_now
     assert f"{len(kept)} rows written" in out.getvalue()
 
     # Idempotent: a second run leaves the same rows.
