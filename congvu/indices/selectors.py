@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,10 +38,11 @@ from congvu.dossiers.models import (
     Status,
     Timeliness,
 )
+from congvu.dossiers.stats import LATE_BY_SUPPLEMENTS, dossier_open_now
 from congvu.indices.catalogue import FORMULAS, GROUP_NAMES, INDICATOR_NAMES
 from congvu.indices.models import FigureStatus, IndexVersion, IndicatorWeight, ManualFigure
 from congvu.lib import index766
-from congvu.lib.index766 import GROUPS, INDICATORS, Scored, percent, share_points
+from congvu.lib.index766 import GROUPS, INDICATORS, Scored, share_scored
 from congvu.organizations.models import Unit
 from congvu.organizations.selectors import agency_paths_for, official_of, province_get
 from congvu.procedures.models import Fee, ProcedureVersion
@@ -283,6 +284,12 @@ class _Targets:
             self._cache[unit_id] = hit
         return hit
 
+    def paths(self) -> list[str]:
+        """The paths whose units `scope` keeps; empty when it keeps every unit."""
+        if len(self.targets) != 1 or self.targets[0].parent_id is None:
+            return []
+        return list(self.by_path)
+
     def scope(self, prefix: str) -> Q:
         """A filter on the units under one target. With several (the ranking) or with the
         province, every row is read and `of` attributes it: one pass over the rows beats one
@@ -295,14 +302,58 @@ class _Targets:
         return condition
 
 
+def _summary_by_unit(period: Period, paths: list[str]) -> list[tuple[Any, ...]]:
+    """The summary rows of the period added up by unit, in one statement: (unit id, receipts
+    of the procedures offered online, the set of procedures it received online dossiers of,
+    then the counters of `_SUMMED`). A year reads its yearly rows, a quarter or a month the
+    monthly ones. Written as SQL: the dashboard runs it for every page view, and through the
+    ORM building it cost as much as running it."""
+    yearly = period.quarter is None and period.month is None
+    model: type[Any] = DossierYearStat if yearly else DossierMonthStat
+    connection = connections[router.db_for_read(model)]
+    params: list[Any]
+    if yearly:
+        where, params = "s.year = %s", [period.year]
+    else:
+        where = "s.month >= %s AND s.month <= %s"
+        params = [connection.ops.adapt_datefield_value(d) for d in (period.start, period.end)]
+    join = ""
+    if paths:
+        join = f"JOIN {Unit._meta.db_table} u ON u.id = s.unit_id"
+        where += " AND (" + " OR ".join("u.path LIKE %s" for _ in paths) + ")"
+        params += [f"{path}%" for path in paths]
+    if connection.vendor == "postgresql":
+        used = "ARRAY_AGG(DISTINCT v.procedure_id) FILTER (WHERE s.received_online > 0)"
+    else:
+        used = "GROUP_CONCAT(DISTINCT CASE WHEN s.received_online > 0 THEN v.procedure_id END)"
+    sums = ", ".join(f"SUM(s.{name})" for name in _SUMMED)
+    # Only names of this code's own tables and columns are put in; every value is a parameter.
+    sql = " ".join(
+        [
+            "SELECT s.unit_id, SUM(CASE WHEN v.online_level <> %s THEN s.received ELSE 0 END),",
+            f"{used}, {sums}",
+            f"FROM {model._meta.db_table} s",
+            f"JOIN {ProcedureVersion._meta.db_table} v ON v.id = s.procedure_version_id {join}",
+            f"WHERE {where} GROUP BY s.unit_id",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ProcedureVersion.Online.NONE, *params])
+        rows = cursor.fetchall()
+    result = []
+    for unit_id, received_of_online, used_online, *values in rows:
+        if isinstance(used_online, str):  # SQLite: "12,40"
+            procedures = {int(p) for p in used_online.split(",")}
+        else:
+            procedures = {p for p in used_online or () if p is not None}
+        result.append((unit_id, received_of_online, procedures, *values))
+    return result
+
+
 def _late_q(now: dt.datetime) -> Q:
     # In process past the appointment while the clock runs; or asked to supplement more than
     # once, which counts as late whatever the clock says (domain.md §5, §9).
-    return (
-        Q(status=Status.PROCESSING, due_at__lt=now)
-        | Q(supplement_count__gte=2)
-        | Q(supplement_count__gte=1, intake_supplement_count__gte=1)
-    )
+    return Q(status=Status.PROCESSING, due_at__lt=now) | LATE_BY_SUPPLEMENTS
 
 
 def _in_force(day: dt.date) -> QuerySet[ProcedureVersion]:
@@ -322,64 +373,55 @@ def _counts(
     lo, hi = period.bounds()
 
     # 1. The summary rows (periods are whole calendar months): a year's own rows for a year,
-    # the monthly rows otherwise. Added up by unit in the database, with the receipts of the
-    # procedures offered online apart (the denominator of `dossiers_online`); then, in a second
-    # narrow query, which procedures each unit received online dossiers of.
+    # the monthly rows otherwise, added up by unit in one statement.
     if summary:
-        if period.quarter is None and period.month is None:
-            stats: QuerySet[Any] = DossierYearStat.objects.filter(year=period.year)
-        else:
-            stats = DossierMonthStat.objects.filter(month__gte=period.start, month__lte=period.end)
-        stats = stats.filter(mapping.scope("unit"))
-        offered_online = ~Q(procedure_version__online_level=ProcedureVersion.Online.NONE)
-        by_unit = (
-            stats.values("unit_id")
-            # Before the sums: `received` then names the column, not its sum.
-            .annotate(received_of_online=Sum("received", filter=offered_online))
-            .annotate(**{name: Sum(name) for name in _SUMMED})
-            .order_by()
-        )
-        for row in by_unit:
-            values = [(name, row[name]) for name in _SUMMED if row[name]]
-            for target in mapping.of(row["unit_id"]):
+        for unit_id, received_of_online, used_online, *values in _summary_by_unit(
+            period, mapping.paths()
+        ):
+            containing = mapping.of(unit_id)
+            if not containing:
+                continue
+            summed = [(name, value) for name, value in zip(_SUMMED, values, strict=True) if value]
+            for target in containing:
                 counts = result[target]
-                for name, value in values:
+                for name, value in summed:
                     counts.sums[name] += value
-                counts.received_of_online_procedures += row["received_of_online"] or 0
-        used_online = (
-            stats.filter(received_online__gt=0)
-            .values_list("unit_id", "procedure_version__procedure_id")
-            .distinct()
-        )
-        used: dict[int, set[int]] = defaultdict(set)
-        for unit_id, procedure_id in used_online:
-            used[unit_id].add(procedure_id)
-        for unit_id, procedures in used.items():
-            for target in mapping.of(unit_id):
-                result[target].received_online_procedures |= procedures
+                counts.received_of_online_procedures += received_of_online or 0
+                counts.received_online_procedures |= used_online
 
     # 2. Dossiers in process now, received by the end of the period.
-    open_now = Dossier.objects.filter(mapping.scope("competent_unit")).filter(
-        status__in=OPEN_STATUSES
-    )
-    if hi <= now:
-        # A past period: only the dossiers received by its end (index `dossier_open_received`).
-        # For the current one every open dossier was received by then, and the covering index
-        # `dossier_open_unit_due` answers from the index alone.
-        open_now = open_now.filter(received_at__lt=hi)
-    live = (
-        open_now.values("competent_unit_id")
-        # Counting a column of the covering index (not the key): it then answers alone.
-        .annotate(
-            total=Count("competent_unit"),
-            late=Count("competent_unit", filter=_late_q(now)),
+    if summary and hi > now:
+        # The current period: every open dossier was received by its end. The services keep
+        # their count; those past their appointment are read from their own index.
+        entries = dossier_open_now(
+            counted=mapping.scope("unit"), dossiers=mapping.scope("competent_unit"), now=now
         )
-        .order_by()
-    )
-    for open_row in live:
-        for target in mapping.of(open_row["competent_unit_id"]):
-            result[target].in_process += open_row["total"]
-            result[target].in_process_late += open_row["late"]
+        for unit_id, open_here in entries.items():
+            for target in mapping.of(unit_id):
+                result[target].in_process += open_here.open
+                result[target].in_process_late += open_here.late
+    else:
+        # A past period (or the recount): only the dossiers received by its end, counted
+        # from the dossiers (index `dossier_open_received`; the covering index
+        # `dossier_open_unit_due` answers the recount of the current one alone).
+        open_now = Dossier.objects.filter(mapping.scope("competent_unit")).filter(
+            status__in=OPEN_STATUSES
+        )
+        if hi <= now:
+            open_now = open_now.filter(received_at__lt=hi)
+        live = (
+            open_now.values("competent_unit_id")
+            # Counting a column of the covering index (not the key): it then answers alone.
+            .annotate(
+                total=Count("competent_unit"),
+                late=Count("competent_unit", filter=_late_q(now)),
+            )
+            .order_by()
+        )
+        for open_row in live:
+            for target in mapping.of(open_row["competent_unit_id"]):
+                result[target].in_process += open_row["total"]
+                result[target].in_process_late += open_row["late"]
 
     # 3. Feedback received in the period (QĐ 766: answered within its due time).
     in_time = Q(answered_at__isnull=False, answered_at__lte=F("due_at")) | Q(
@@ -521,6 +563,7 @@ def _index(
     scored: list[Scored] = []
     for group in GROUPS:
         items: list[Indicator] = []
+        group_points = group_max = ZERO
         for spec in _BY_GROUP[group.code]:
             weight = weights[spec.code]
             name, formula = texts.indicators[spec.code]
@@ -543,14 +586,16 @@ def _index(
                 points, note = ZERO, texts.not_entered
             else:
                 numerator, denominator = pair
-                value = percent(numerator, denominator)
-                points = share_points(
+                value, points = share_scored(
                     numerator, denominator, points=weight.points, full_at=weight.full_at
                 )
                 if points is None:
                     note = texts.nothing
             if spec.scored:
                 scored.append(Scored(points, weight.points))
+                group_max += weight.points
+                if points is not None:
+                    group_points += points
             items.append(
                 Indicator(
                     code=spec.code,
@@ -567,13 +612,12 @@ def _index(
                     note=note,
                 )
             )
-        group_points = sum((i.points or ZERO for i in items), ZERO)
         groups.append(
             Group(
                 code=group.code,
                 name=texts.groups[group.code],
                 points=index766.quantize(group_points),
-                max_points=sum((i.max_points for i in items), ZERO),
+                max_points=group_max,
                 indicators=items,
             )
         )

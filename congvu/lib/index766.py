@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -94,13 +95,26 @@ def share_points(
     """Points earned by a share: all of `points` at or above `full_at` per cent, pro rata
     below (QĐ 766/QĐ-TTg, e.g. "full points at ≥ 80 %, pro-rata below"). None when there is
     nothing to measure (denominator 0). The share is never taken above 100 % nor below 0."""
+    return share_scored(numerator, denominator, points=points, full_at=full_at)[1]
+
+
+def share_scored(
+    numerator: int | Decimal,
+    denominator: int | Decimal,
+    *,
+    points: Decimal,
+    full_at: Decimal = HUNDRED,
+) -> tuple[Decimal | None, Decimal | None]:
+    """(`percent`, `share_points`) of one share, dividing once: what a ranking of many units
+    computes for each of their indicators."""
     if not denominator:
-        return None
+        return None, None
     share = Decimal(numerator) * HUNDRED / Decimal(denominator)
-    share = min(max(share, Decimal(0)), HUNDRED)
+    value = share.quantize(CENT, rounding=ROUND_HALF_UP)
+    share = min(max(share, ZERO), HUNDRED)
     if full_at <= 0 or share >= full_at:
-        return quantize(points)
-    return quantize(points * share / full_at)
+        return value, points.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value, (points * share / full_at).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

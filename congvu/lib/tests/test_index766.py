@@ -9,6 +9,7 @@ from congvu.lib.index766 import (
     percent,
     rank,
     share_points,
+    share_scored,
     total_points,
     weights_errors,
 )
@@ -45,6 +46,19 @@ def test_share_points_nothing_to_measure_and_bounds():
 def test_percent():
     assert percent(1, 3) == Decimal("33.33")
     assert percent(0, 0) is None
+
+
+def test_share_scored_gives_the_percent_and_the_points():
+    for numerator, denominator in [(1, 3), (2, 3), (0, 7), (7, 7), (12, 10), (-3, 10), (0, 0)]:
+        for points, full_at in [(Decimal(4), Decimal(80)), (Decimal(20), Decimal(100))]:
+            assert share_scored(numerator, denominator, points=points, full_at=full_at) == (
+                percent(numerator, denominator),
+                share_points(numerator, denominator, points=points, full_at=full_at),
+            )
+    assert share_scored(2, 3, points=Decimal(12), full_at=Decimal(90)) == (
+        Decimal("66.67"),
+        Decimal("8.89"),
+    )
 
 
 def test_total_scales_over_applicable_indicators():
