@@ -207,10 +207,21 @@ def test_public_lookup_has_no_personal_data_and_is_rate_limited(
     assert found.status_code == 200
     assert applicant.name not in found.content.decode()
     assert applicant.id_number not in found.content.decode()
+    assert found["Cache-Control"] == "private, no-store"
+    assert found.json()["code"] == created["code"]
     assert api_client.get(url, {"phone": "0912345678"}).status_code == 200
-    assert api_client.get(url, {"secret": "wrong"}).status_code == 404
-    codes = [api_client.get(url, {"secret": "wrong"}).status_code for _ in range(20)]
-    assert codes[-1] == 429
+    wrong = api_client.get(url, {"secret": "wrong"})
+    assert wrong.status_code == 404
+    assert wrong.json() == {
+        "detail": "No dossier matches this code and key.",
+        "errors": {},
+    }
+    answers = [api_client.get(url, {"secret": "wrong"}) for _ in range(20)]
+    assert answers[-1].status_code == 429
+    assert answers[-1].json()["detail"].startswith("Too many requests from your network")
+    assert int(answers[-1]["Retry-After"]) > 0
+    # Limited, even with the right key.
+    assert api_client.get(url, {"secret": created["secret"]}).status_code == 429
 
 
 # serialized_rollback: the flush of a transactional test removes the rows data migrations
@@ -296,6 +307,13 @@ def test_errors_are_in_vietnamese_by_default(settings, api_client_for, citizen, 
     response = api_client_for(citizen).post("/api/v1/dossiers/", bad, format="json")
     assert response.status_code == 400
     assert "Số điện thoại" in response.json()["errors"]["applicant.phone"][0]
+    # The public lookup answers outside DRF's request handling, in the same language.
+    created = api_client_for(citizen).post("/api/v1/dossiers/", body(applicant), format="json")
+    wrong = api_client_for(citizen).get(
+        f"/api/v1/public/dossiers/{created.json()['code']}", {"secret": "sai"}
+    )
+    assert wrong.status_code == 404
+    assert wrong.json()["detail"] == "Không có hồ sơ nào khớp với mã hồ sơ và mã tra cứu này."
 
 
 def test_public_lookup_costs_a_bounded_number_of_queries(
