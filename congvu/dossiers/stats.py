@@ -655,13 +655,16 @@ def dossier_stats_rebuild(
         old = old.filter(day__gte=start)
     if end is not None:
         old = old.filter(day__lte=end)
+    # The months that had rows as well as those that get them: a month whose rows all go
+    # (its transitions were removed) must lose its monthly and yearly rows too.
+    months = {d.replace(day=1) for d in old.dates("day", "month")}
     deleted, _by_model = old.delete()
     fresh = [
         DossierStat(unit_id=unit_id, procedure_version_id=version_id, day=day, **counters)
         for (unit_id, version_id, day), counters in sorted(totals.items())
     ]
     DossierStat.objects.bulk_create(fresh, batch_size=1000)
-    months = {day.replace(day=1) for (_u, _v, day) in totals}
+    months |= {day.replace(day=1) for (_u, _v, day) in totals}
     if start is not None:
         months.add(start.replace(day=1))
     if end is not None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from congvu.calendars.selectors import work_calendar_get
 from congvu.core.models import AuditLog
@@ -458,6 +459,26 @@ def test_rebuild_of_a_unit_and_range_touches_only_them(
     # A rebuild of another unit leaves Department A's rows alone.
     call_command("stats_rebuild", "--unit", str(org_tree["dept_b"].pk), stdout=io.StringIO())
     assert _rows() == rows
+
+
+def test_rebuild_of_a_range_removes_a_month_left_without_transitions(
+    history: list[Dossier], org_tree: dict[str, Any]
+) -> None:
+    months, years = _month_rows(), _year_rows()
+    # Counters of a January day that no transition backs (as if its dossiers were removed),
+    # in all three kinds of row, with a March day's counters around it.
+    row = DossierStat.objects.filter(day__month=3).first()
+    assert row is not None
+    key = {"unit_id": row.unit_id, "procedure_version_id": row.procedure_version_id}
+    DossierStat.objects.create(**key, day=dt.date(2026, 1, 20), received=5)
+    DossierMonthStat.objects.create(**key, month=dt.date(2026, 1, 1), received=5)
+    DossierYearStat.objects.filter(**key, year=2026).update(received=F("received") + 5)
+    call_command(
+        "stats_rebuild", "--from", "01/12/2025", "--to", "28/02/2026", stdout=io.StringIO()
+    )
+    assert not DossierStat.objects.filter(day__month=1).exists()
+    assert _month_rows() == months
+    assert _year_rows() == years
 
 
 @pytest.mark.parametrize(
