@@ -23,8 +23,9 @@ def _day(value: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Recompute the daily dossier statistics from the dossiers' transitions, for one unit "
-        "and its parts or all, over a range of days or all of them."
+        "Recompute the dossier statistics from the dossiers and their transitions: the daily, "
+        "monthly and yearly counters over a range of days or all of them, and the counts of "
+        "dossiers in process now, for one unit and its parts or all."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
