@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,7 @@ from congvu.dossiers.models import (
 )
 from congvu.dossiers.stats import LATE_BY_SUPPLEMENTS, dossier_open_now
 from congvu.indices.catalogue import FORMULAS, GROUP_NAMES, INDICATOR_NAMES
-from congvu.indices.models import FigureStatus, IndexVersion, IndicatorWeight, ManualFigure
+from congvu.indices.models import FigureStatus, IndexVersion, ManualFigure
 from congvu.lib import index766
 from congvu.lib.index766 import GROUPS, INDICATORS, Scored, share_scored
 from congvu.organizations.models import Unit
@@ -203,18 +203,20 @@ def weights_get(year: int) -> tuple[int | None, dict[str, Weight]]:
     """The configuration in force for `year`: that year's version, else the latest before it,
     else the defaults of `congvu.lib.index766`. Returns (its year or None, weights)."""
     weights = {i.code: Weight(i.points, i.full_at) for i in INDICATORS}
-    version = IndexVersion.objects.filter(year__lte=year).order_by("-year")
-    rows = list(
-        IndicatorWeight.objects.filter(version=Subquery(version.values("pk")[:1])).values_list(
-            "version__year", "indicator", "points", "full_at"
-        )
-    )
-    if not rows:
-        # No version, or one without weights of its own: the defaults, under its year if any.
-        return version.values_list("year", flat=True).first(), weights
-    for _year, code, points, full_at in rows:
-        weights[code] = Weight(points, full_at)
-    return rows[0][0], weights
+    # Every version up to `year` with its weights, in one read (a few rows a year); the latest
+    # is the one in force. One without weights of its own keeps the defaults, under its year.
+    rows = IndexVersion.objects.filter(year__lte=year).order_by("-year", "pk")
+    found: int | None = None
+    for version_year, code, points, full_at in rows.values_list(
+        "year", "weights__indicator", "weights__points", "weights__full_at"
+    ):
+        if found is None:
+            found = version_year
+        elif version_year != found:
+            break
+        if code is not None:
+            weights[code] = Weight(points, full_at)
+    return found, weights
 
 
 # -- the counts ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from congvu.dossiers.models import Channel, Dossier, DossierDocument
 from congvu.dossiers.services import dossier_document_add
 from congvu.dossiers.tests.conftest import at
 from congvu.dossiers.tests.test_stats import NOW, Script
+from congvu.indices.models import IndexVersion, IndicatorWeight
 from congvu.indices.selectors import (
     Period,
     indicator_dossiers,
@@ -25,6 +26,7 @@ from congvu.indices.selectors import (
     service_index_ranking,
     service_index_recount,
     service_index_trend,
+    weights_get,
 )
 from congvu.indices.tests.hand import hand_count
 from congvu.lib.index766 import share_points
@@ -171,6 +173,21 @@ def test_ranking_ranks_every_department_and_commune(history: list[Dossier], org_
 def test_trend_runs_to_the_current_month(history: list[Dossier], org_tree: Any):
     trend = service_index_trend(unit=org_tree["dept_a"], year=2026, now=NOW)
     assert [p.month for p, _i in trend] == [1, 2, 3, 4, 5]
+
+
+def test_weights_in_force_are_the_latest_version_up_to_the_year(db: Any) -> None:
+    defaults = weights_get(2021)[1]
+    assert weights_get(2021)[0] is None  # before any version
+    earlier = IndexVersion.objects.create(year=2090)
+    IndicatorWeight.objects.create(
+        version=earlier, indicator="on_time", points=Decimal(20), full_at=Decimal(90)
+    )
+    IndexVersion.objects.create(year=2092)  # issued without weights of its own
+    year, weights = weights_get(2091)
+    assert year == 2090
+    assert weights["on_time"].full_at == Decimal(90)
+    assert weights["digitised"] == defaults["digitised"]
+    assert weights_get(2092) == (2092, defaults)
 
 
 def test_period_rejects_a_quarter_and_a_month(db: Any, org_tree: Any):
