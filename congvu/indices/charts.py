@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -67,10 +68,10 @@ def bars(rows: Sequence[tuple[str, Decimal, str]], *, title: str, maximum: int =
                 row_height - 6,
                 _colour(value),
                 label,
-                value,
+                number_format(value, 2),
                 f"{label_width + w + 4:.1f}",
                 y + 14,
-                value,
+                number_format(value, 2),
             )
         )
     parts.append(mark_safe("</svg>"))
@@ -127,7 +128,7 @@ def line(points: Sequence[tuple[str, Decimal]], *, title: str) -> SafeString:
                     f"{x:.1f}",
                     f"{y:.1f}",
                     label,
-                    value,
+                    number_format(value, 2),
                     f"{x:.1f}",
                     height - 10,
                     label,
