@@ -154,6 +154,11 @@ class RankingsForm(forms.Form):
         label=_("Rank by"), choices=[(k, v) for k, v in METRICS.items()], required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The year ranked when none is asked for, shown in the field rather than left blank.
+        self.fields["year"].initial = timezone.localdate().year
+
     def values(self) -> tuple[int, str, str]:
         today = timezone.localdate()
         if not self.is_valid():

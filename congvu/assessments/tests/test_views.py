@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from congvu.assessments import services
 from congvu.assessments.models import Round, RoundStatus
@@ -104,6 +105,10 @@ def test_rankings_dashboard_and_drill_down(
     assert sheet["B2"].value == "Unit"
     assert browser.get(reverse("assessments:rankings_print")).status_code == 200
     assert client_for(head_a.user).get(reverse("assessments:rankings")).status_code == 403
+    # Opened without a year, the form shows the year it ranks.
+    plain = browser.get(reverse("assessments:rankings")).content.decode()
+    year = timezone.localdate().year
+    assert f'name="year" value="{year}"' in plain
 
 
 def test_round_list_queries_do_not_grow(
