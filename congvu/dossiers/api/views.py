@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -225,7 +224,8 @@ class LookupThrottle(ClientRateThrottle):
 
     scope = "lookup"
     rate_setting = "DOSSIER_LOOKUP_RATE"
-    methods = frozenset({"GET"})
+    # HEAD too: its status alone says whether a code and key match.
+    methods = frozenset({"GET", "HEAD"})
 
 
 # The lookup's timestamps, rendered as the serializers render them (local time, ISO 8601).
@@ -235,8 +235,12 @@ _TIMESTAMP = serializers.DateTimeField()
 
 def _json(data: Any, status_code: int = 200) -> HttpResponse:
     # Encoded as DRF's JSONRenderer does.
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return HttpResponse(body, status=status_code, content_type="application/json")
+    return JsonResponse(
+        data,
+        status=status_code,
+        safe=False,
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
 
 
 @replica_reads
@@ -256,11 +260,11 @@ def _public_answer(code: str, secret: str, phone: str) -> HttpResponse:
 
 
 def _public_lookup(request: HttpRequest, code: str) -> HttpResponse:
-    """GET of the public lookup, outside DRF's request handling: counted against the same
+    """GET (and HEAD) of the public lookup, outside DRF's request handling: counted against the same
     limit as LookupThrottle, with the same answers and error bodies. It is the busiest public
     endpoint, and wrapping, negotiating and finalising a DRF request cost more than the read
     itself (bench/dossiers_http.py: about a third more lookups a second this way)."""
-    wait = hit(LookupThrottle.scope, str(settings.DOSSIER_LOOKUP_RATE))
+    wait = hit(LookupThrottle.scope, str(getattr(settings, LookupThrottle.rate_setting)))
     if wait:
         response = _json({"detail": limited_message(wait), "errors": {}}, 429)
         response["Retry-After"] = str(wait)
@@ -281,7 +285,7 @@ class PublicDossierView(APIView):
         api_view = super().as_view(**initkwargs)
 
         def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "GET":
+            if request.method in LookupThrottle.methods:
                 return _public_lookup(request, *args, **kwargs)
             return api_view(request, *args, **kwargs)
 

@@ -224,6 +224,21 @@ def test_public_lookup_has_no_personal_data_and_is_rate_limited(
     assert api_client.get(url, {"secret": created["secret"]}).status_code == 429
 
 
+def test_public_lookup_by_head_counts_against_the_limit(
+    api_client, api_client_for, citizen, version, applicant
+):
+    # A HEAD's status alone tells whether a code and key match, so it is counted as a GET is.
+    cache.clear()
+    created = (
+        api_client_for(citizen).post("/api/v1/dossiers/", body(applicant), format="json").json()
+    )
+    url = f"/api/v1/public/dossiers/{created['code']}"
+    statuses = [api_client.head(url, {"secret": "wrong"}).status_code for _ in range(25)]
+    assert statuses[0] == 404
+    assert statuses[-1] == 429
+    assert api_client.get(url, {"secret": created["secret"]}).status_code == 429
+
+
 # serialized_rollback: the flush of a transactional test removes the rows data migrations
 # wrote (the default reminder ladder); they are restored for the tests that follow.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
