@@ -171,8 +171,7 @@ def wipe() -> None:
             " JOIN procedures_procedure p ON p.id = v.procedure_id WHERE p.code LIKE %s)",
             pattern,
         )
-        DossierStat.objects.filter(procedure_version__procedure__code__startswith=PREFIX).delete()
-        for model in (DossierMonthStat, DossierYearStat, DossierOpenStat):
+        for model in (DossierStat, DossierMonthStat, DossierYearStat, DossierOpenStat):
             model.objects.filter(procedure_version__procedure__code__startswith=PREFIX).delete()
 
 

@@ -804,7 +804,7 @@ def _conclude(
     _clock_store(d, clock, calendar)
     timeliness = classify(now, d.due_at) if d.due_at else Timeliness.ON_TIME
     # More than one supplementation request counts as late (domain.md §5).
-    if d.intake_supplement_count + d.supplement_count > 1:
+    if stats.late_by_supplements(d):
         timeliness = Timeliness.LATE
     d.timeliness = timeliness
     d.resolved_at = now

@@ -113,15 +113,17 @@ LATE_BY_SUPPLEMENTS = Q(supplement_count__gte=2) | Q(
 )
 
 
+def late_by_supplements(dossier: Any) -> bool:
+    """`LATE_BY_SUPPLEMENTS` for one dossier: asked to supplement more than once."""
+    return dossier.supplement_count + dossier.intake_supplement_count > 1
+
+
 def open_share(dossier: Dossier) -> tuple[int, int]:
     """What the dossier adds to its `DossierOpenStat` row: (in process, and of those asked to
     supplement more than once), each 0 or 1."""
     if dossier.status not in OPEN_STATUSES:
         return 0, 0
-    twice = dossier.supplement_count >= 2 or (
-        dossier.supplement_count >= 1 and dossier.intake_supplement_count >= 1
-    )
-    return 1, int(twice)
+    return 1, int(late_by_supplements(dossier))
 
 
 @dataclass

@@ -38,7 +38,7 @@ from congvu.dossiers.models import (
     Status,
     Timeliness,
 )
-from congvu.dossiers.stats import LATE_BY_SUPPLEMENTS, dossier_open_now
+from congvu.dossiers.stats import LATE_BY_SUPPLEMENTS, dossier_open_now, late_by_supplements
 from congvu.indices.catalogue import FORMULAS, GROUP_NAMES, INDICATOR_NAMES
 from congvu.indices.models import FigureStatus, IndexVersion, ManualFigure
 from congvu.lib import index766
@@ -911,17 +911,16 @@ _REASONS = {
 
 
 def _why(code: str, d: Any, now: dt.datetime) -> tuple[bool, str]:
-    supplements = d.supplement_count + d.intake_supplement_count
     if code == "on_time":
         if d.status in OPEN_STATUSES:
-            if supplements > 1:
+            if late_by_supplements(d):
                 return False, _("in process; more than one supplementation request: late")
             if d.status == Status.PROCESSING and d.due_at is not None and d.due_at < now:
                 return False, _("in process past its appointment")
             if d.status != Status.PROCESSING:
                 return True, _("in process, waiting for the applicant: the clock is stopped")
             return True, _("in process within its appointment")
-        if d.timeliness == Timeliness.LATE and supplements > 1:
+        if d.timeliness == Timeliness.LATE and late_by_supplements(d):
             return False, _("more than one supplementation request: counts as late")
         return d.timeliness != Timeliness.LATE, str(_REASONS.get(d.timeliness, d.timeliness))
     if code == "processing_hours":
