@@ -65,11 +65,9 @@ from congvu.dossiers.models import (  # noqa: E402
 from congvu.dossiers.selectors import dossier_public_answer  # noqa: E402
 from congvu.dossiers.stats import (  # noqa: E402
     COUNTERS,
-    _summed,
     dossier_month_stats_refresh,
     dossier_open_stats_refresh,
     dossier_stats,
-    dossier_stats_live,
     dossier_stats_recount,
 )
 from congvu.lib.workdays import classify  # noqa: E402
@@ -438,13 +436,7 @@ def stats(now: dt.datetime) -> None:
         arguments = {**scope, "start": start, "end": end, "now": now}
         summary_times, summary = timed(lambda a=arguments: dossier_stats(**a), 7)  # type: ignore[misc]
         recount_times, recount = timed(lambda a=arguments: dossier_stats_recount(**a), 3)  # type: ignore[misc]
-        live_arguments = {k: v for k, v in arguments.items() if k != "start"}
-        live_times, _ = timed(lambda a=live_arguments: dossier_stats_live(**a), 7)  # type: ignore[misc]
-        rows_arguments = {"procedure": None, "include_subunits": True, **arguments}
-        rows_arguments.pop("now")
-        rows_times, _ = timed(lambda a=rows_arguments: _summed(**a), 7)  # type: ignore[misc]
         s, r = statistics.median(summary_times), statistics.median(recount_times)
-        live, summed = statistics.median(live_times), statistics.median(rows_times)
         print(
             f"    {label}: received {summary.received:,}, resolved {summary.resolved:,}, "
             f"in process {summary.in_process:,} ({summary.in_process_overdue:,} overdue)"
@@ -453,10 +445,6 @@ def stats(now: dt.datetime) -> None:
         print(
             f"      summary {ms(s)}   recount {ms(r)}   "
             f"ratio recount / summary: {r / s:.1f}x (goal >= 50x)"
-        )
-        print(
-            f"      parts of the summary: summary rows {ms(summed)}, "
-            f"in-process counts from the dossiers {ms(live)}"
         )
         assert summary == recount, (summary, recount)
 

@@ -1,9 +1,10 @@
 """Dossier statistics for a unit and a period: the counts the service-quality index (QĐ 766/QĐ-TTg,
 domain.md §9) and the reports are built from.
 
-`dossier_stats` reads the daily summary rows (`DossierStat`) the services keep, so its cost does
-not grow with the number of dossiers; only the counts that depend on the present moment (in
-process on time or overdue) are read from the dossiers, over the partial index of open ones.
+`dossier_stats` reads the summary rows the services keep (monthly, and daily for the parts of
+months), so its cost does not grow with the number of dossiers; only the counts that depend on
+the present moment (in process on time or overdue) are read from the dossiers, over partial
+indexes of the open ones. It is one SQL statement, whatever the period and scope.
 `dossier_stats_recount` computes the same figures from the dossiers and their transitions, and
 `dossier_stats_rebuild` rewrites the summary rows from them; both exist to check and to repair
 the summary, not to serve pages.
@@ -12,11 +13,12 @@ the summary, not to serve pages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
@@ -38,7 +40,7 @@ from congvu.dossiers.models import (
     Timeliness,
 )
 from congvu.organizations.models import Unit
-from congvu.procedures.models import Procedure
+from congvu.procedures.models import Procedure, ProcedureVersion
 
 # The counters of a summary row, in the order they are reported.
 COUNTERS = (
@@ -313,25 +315,20 @@ def _month_end(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
-def _summed(
-    *,
-    unit: Unit,
-    procedure: Procedure | None,
-    start: dt.date,
-    end: dt.date,
-    include_subunits: bool,
-) -> dict[str, Any]:
-    """The counters of the unit (and procedure) over the days, added up from the fewest rows:
-    whole months from the monthly rows; a month the period only partly covers either from its
-    daily rows, or, when the period covers most of it, from its monthly row less the daily
-    rows of the days left out. The counters are sums, so both give the same figures; a rolling
-    year ending today then reads its last month as one row (the days after today have none)."""
-    where = _unit_q("unit", unit, include_subunits)
-    if procedure is not None:
-        where &= Q(procedure_version__procedure=procedure)
-    sums = {name: Sum(name) for name in COUNTERS}
-    added: list[tuple[dt.date, dt.date]] = []  # day ranges to add, inclusive
-    taken: list[tuple[dt.date, dt.date]] = []  # day ranges to take away, inclusive
+# A range of days, both ends included.
+_Days = tuple[dt.date, dt.date]
+
+
+def _spans(start: dt.date, end: dt.date) -> tuple[_Days | None, list[_Days], list[_Days]]:
+    """Which summary rows add up to the days [start, end], fewest first: a range of monthly
+    rows (first days of the months, inclusive, or None), then day ranges whose daily rows are
+    added, and day ranges whose daily rows are taken away. Whole months come from the monthly
+    rows; a month the period only partly covers either from its daily rows, or, when the period
+    covers most of it, from its monthly row less the daily rows of the days left out. The
+    counters are sums, so both give the same figures; a rolling year ending today then reads
+    its last month as one row (the days after today have none)."""
+    added: list[_Days] = []
+    taken: list[_Days] = []
     first, last = start.replace(day=1), end.replace(day=1)
 
     def edge(month: dt.date, lo: dt.date, hi: dt.date) -> bool:
@@ -357,15 +354,131 @@ def _summed(
         if month_lo != first:
             month_lo += dt.timedelta(days=1)
         month_hi = last if edge(last, last, end) else (last - dt.timedelta(days=1)).replace(day=1)
-    parts: list[tuple[int, dict[str, Any]]] = []
+    months = None
     if month_lo is not None and month_hi is not None and month_lo <= month_hi:
-        rows = DossierMonthStat.objects.filter(where, month__gte=month_lo, month__lte=month_hi)
-        parts.append((1, rows.aggregate(**sums)))
-    for sign, ranges in ((1, added), (-1, taken)):
-        for lo, hi in ranges:
-            days = DossierStat.objects.filter(where, day__gte=lo, day__lte=hi)
-            parts.append((sign, days.aggregate(**sums)))
-    return {name: sum(sign * (part.get(name) or 0) for sign, part in parts) for name in COUNTERS}
+        months = (month_lo, month_hi)
+    return months, added, taken
+
+
+def _column(model: type[Any], name: str) -> str:
+    return str(model._meta.get_field(name).column)
+
+
+def _select(what: str, model: type[Any], where: str) -> str:
+    # Only names of this code's own tables and columns are put in; every value is a parameter.
+    return f"SELECT {what} FROM {model._meta.db_table} WHERE {where}"  # noqa: S608
+
+
+@functools.lru_cache(maxsize=256)
+def _stats_statement(
+    vendor: str, subunits: bool, procedure: bool, running: bool, parts: tuple[tuple[int, str], ...]
+) -> str:
+    """The SQL of `_stats_sql` for one shape of question: whether the unit's parts count, whether
+    one procedure is asked for, whether the period runs to today, and the summary rows to add
+    up, as (sign, "month" or "day") for each range. Made once per shape and process.
+
+    Its parameters, in order: for the dossiers in process, the unit (and procedure) of each
+    table read, then the status and moment that make a dossier overdue, placed as `_stats_sql`
+    lists them; then for each part the unit (and procedure) and the first and last day."""
+    # PostgreSQL reads the units' ids once as an array, and plans an index scan of each table
+    # on them (joining to the units costs more to plan than to run); the procedure's versions
+    # are a join in the summary rows, whose estimate of one or two rows steers the planner to
+    # the (unit, version, day) index, and an array elsewhere.
+    within = "= ANY(ARRAY({}))" if vendor == "postgresql" else "IN ({})"
+    units = within.format(_select("id", Unit, "path LIKE %s")) if subunits else "= %s"
+    chosen = _select("id", ProcedureVersion, "procedure_id = %s")
+
+    def scope(model: type[Any], unit_field: str, versions: str) -> str:
+        where = f"{_column(model, unit_field)} {units}"
+        if procedure:
+            where += f" AND {_column(model, 'procedure_version')} {versions}"
+        return where
+
+    # The dossiers in process (`live`): a period that runs to today counts every open dossier
+    # from the counts the services keep (`DossierOpenStat`), and the overdue ones from the
+    # partial index `dossier_processing_unit`; a period that ended counts the open dossiers
+    # received by its end, from the partial index `dossier_open_received`. A dossier waiting
+    # for the applicant has its clock paused, so it is within its appointment (domain.md §5).
+    # Counting a column of the index, not the key, lets the index answer alone.
+    counted = _column(Dossier, "competent_unit")
+    in_dossiers = scope(Dossier, "competent_unit", within.format(chosen))
+    if running:
+        open_column = _column(DossierOpenStat, "open")
+        in_process = _select(
+            f'COALESCE(SUM("{open_column}"), 0)',
+            DossierOpenStat,
+            scope(DossierOpenStat, "unit", within.format(chosen)),
+        )
+        overdue = _select(
+            f"COUNT({counted})", Dossier, f"{in_dossiers} AND status = %s AND due_at < %s"
+        )
+        live = f"({in_process}), ({overdue})"
+    else:
+        marks = ", ".join("%s" for _ in OPEN_STATUSES)
+        late = f"CASE WHEN status = %s AND due_at < %s THEN {counted} END"
+        dossiers = _select(
+            f"COUNT({counted}) AS in_process, COUNT({late}) AS overdue",
+            Dossier,
+            f"{in_dossiers} AND status IN ({marks}) AND received_at < %s",
+        )
+        live = "(SELECT in_process FROM live), (SELECT overdue FROM live)"
+    columns = ", ".join(COUNTERS)
+    summed = " UNION ALL ".join(
+        _select(
+            f"{sign} AS sign, {columns}",
+            model,
+            f"{scope(model, 'unit', f'IN ({chosen})')} AND {field} BETWEEN %s AND %s",
+        )
+        for sign, field in parts
+        for model in [DossierMonthStat if field == "month" else DossierStat]
+    )
+    sums = ", ".join(f"SUM(sign * {name})" for name in COUNTERS)
+    sql = f"SELECT {live}, {sums} FROM ({summed}) AS summed"  # noqa: S608
+    return sql if running else f"WITH live AS ({dossiers}) {sql}"
+
+
+def _stats_sql(
+    *,
+    unit: Unit,
+    procedure: Procedure | None,
+    start: dt.date,
+    end: dt.date,
+    include_subunits: bool,
+    now: dt.datetime,
+) -> tuple[str, list[Any], Any]:
+    """The one statement `dossier_stats` runs, its parameters and its connection. It selects
+    the dossiers in process at `now` and of those the ones past their appointment, then the
+    counters added up from the summary rows `_spans` names (each row signed +1 or -1).
+
+    Written as SQL: a department's figures for one procedure are a handful of short index
+    reads, and compiling them as five ORM queries cost more than running them."""
+    connection = connections[router.db_for_read(DossierStat)]
+    ops = connection.ops
+    where: list[Any] = [f"{unit.path}%" if include_subunits else unit.pk]
+    if procedure is not None:
+        where.append(procedure.pk)
+    _lo, hi = _day_bounds(end, end)
+    running = hi > now
+    moment = ops.adapt_datetimefield_value(now)
+    if running:
+        params = [*where, *where, Status.PROCESSING, moment]
+    else:
+        params = [Status.PROCESSING, moment, *where, *OPEN_STATUSES]
+        params.append(ops.adapt_datetimefield_value(hi))
+    months, added, taken = _spans(start, end)
+    parts: list[tuple[int, str]] = []
+    for sign, field, ranges in (
+        (1, "month", [months] if months else []),
+        (1, "day", added),
+        (-1, "day", taken),
+    ):
+        for lo, last in ranges:
+            parts.append((sign, field))
+            params += [*where, ops.adapt_datefield_value(lo), ops.adapt_datefield_value(last)]
+    statement = _stats_statement(
+        connection.vendor, include_subunits, procedure is not None, running, tuple(parts)
+    )
+    return statement, params, connection
 
 
 def dossier_month_stats_refresh(
@@ -426,62 +539,25 @@ def dossier_stats(
     now: dt.datetime | None = None,
 ) -> DossierStats:
     """The figures of `unit` (and its parts, unless `include_subunits` is False) as competent
-    unit, for `procedure` or all, from `start` to `end` inclusive, read from the summary rows.
+    unit, for `procedure` or all, from `start` to `end` inclusive, read from the summary rows
+    in one statement (`_stats_sql`).
 
     The dossiers in process are those received by `end` and still open at `now` (default: the
     present); one in process is overdue when its clock runs past the appointment.
     """
-    moment = now or timezone.now()
-    counts = _summed(
-        unit=unit, procedure=procedure, start=start, end=end, include_subunits=include_subunits
+    sql, params, connection = _stats_sql(
+        unit=unit,
+        procedure=procedure,
+        start=start,
+        end=end,
+        include_subunits=include_subunits,
+        now=now or timezone.now(),
     )
-    live = dossier_stats_live(
-        unit=unit, procedure=procedure, end=end, include_subunits=include_subunits, now=moment
-    )
-    return _stats(counts, live)
-
-
-def dossier_stats_live(
-    *,
-    unit: Unit,
-    procedure: Procedure | None = None,
-    end: dt.date,
-    include_subunits: bool = True,
-    now: dt.datetime | None = None,
-) -> tuple[int, int]:
-    """(in process within the appointment, in process past it) at `now`, of the dossiers of
-    `unit` received by `end`: the part of the figures that only the dossiers can tell."""
-    moment = now or timezone.now()
-    _lo, hi = _day_bounds(end, end)
-    if hi > moment:
-        # A period that runs to today: every open dossier was received by then, and the
-        # counts the services keep answer, with the overdue ones read from their own index.
-        counted = _unit_q("unit", unit, include_subunits)
-        dossiers_q = _unit_q("competent_unit", unit, include_subunits)
-        if procedure is not None:
-            counted &= Q(procedure_version__procedure=procedure)
-            dossiers_q &= Q(procedure_version__procedure=procedure)
-        entries = dossier_open_now(counted=counted, dossiers=dossiers_q, now=moment).values()
-        total = sum(e.open for e in entries)
-        overdue_now = sum(e.overdue for e in entries)
-        return total - overdue_now, overdue_now
-    # A period that ended: only the open dossiers received by its end, a range of the partial
-    # index `dossier_open_received`.
-    dossiers = Dossier.objects.filter(
-        _unit_q("competent_unit", unit, include_subunits),
-        status__in=OPEN_STATUSES,
-        received_at__lt=hi,
-    )
-    if procedure is not None:
-        dossiers = dossiers.filter(procedure_version__procedure=procedure)
-    # A dossier waiting for the applicant has its clock paused, so it is within its
-    # appointment (domain.md §5). Counting a column of the covering index, not the key.
-    counts = dossiers.aggregate(
-        total=Count("competent_unit"),
-        overdue=Count("competent_unit", filter=Q(status=Status.PROCESSING, due_at__lt=moment)),
-    )
-    overdue = counts["overdue"]
-    return counts["total"] - overdue, overdue
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        in_process, overdue, *sums = cursor.fetchone()
+    counts = dict(zip(COUNTERS, sums, strict=True))
+    return _stats(counts, (int(in_process or 0) - int(overdue or 0), int(overdue or 0)))
 
 
 def _transitions(

@@ -546,3 +546,26 @@ def test_partial_months_read_either_way_give_the_recount(
         ):
             summary = dossier_stats(start=start, end=end, **scope)
             assert summary == dossier_stats_recount(start=start, end=end, **scope), (start, end)
+
+
+def test_figures_cost_one_query_whatever_the_period(
+    history: list[Dossier],
+    org_tree: dict[str, Any],
+    version: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    """A dashboard asks for many scopes and periods; each costs one statement, the summary rows
+    of partial months included, and in process now or at the end of a past period alike."""
+    periods = [
+        (dt.date(2026, 3, 2), dt.date(2026, 4, 29)),
+        (dt.date(2026, 3, 1), NOW.date()),
+        (dt.date(2026, 3, 16), dt.date(2026, 3, 16)),
+    ]
+    for start, end in periods:
+        for scope in (
+            {"unit": org_tree["province"]},
+            {"unit": org_tree["dept_a"], "procedure": version.procedure},
+            {"unit": org_tree["dept_a"], "include_subunits": False},
+        ):
+            with django_assert_num_queries(1):
+                dossier_stats(start=start, end=end, now=NOW, **scope)
