@@ -48,32 +48,37 @@ def client_key() -> str:
 
 _clients: dict[int, Any] = {}
 
+# Count one use, and give a new counter its lifetime: one command, atomic on the server.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
 
-def _redis_client(backend: RedisCache) -> Any:
-    """A Redis client on the cache's own connection pool, made once per process: Django's
-    cache makes a new client object for every call, which costs more than the INCR itself."""
+
+def _redis_counter(backend: RedisCache) -> Any:
+    """The counting script, registered once per process on a Redis client bound to the cache's
+    own connection pool: Django's cache makes a new client object for every call, which costs
+    more than the count itself."""
     pool = backend._cache._get_connection_pool(write=True)  # type: ignore[attr-defined]
-    client = _clients.get(id(pool))
-    if client is None:
-        client = _clients[id(pool)] = backend._cache._client(connection_pool=pool)  # type: ignore[attr-defined]
-    return client
+    counter = _clients.get(id(pool))
+    if counter is None:
+        client = backend._cache._client(connection_pool=pool)  # type: ignore[attr-defined]
+        counter = _clients[id(pool)] = client.register_script(_COUNT_SCRIPT)
+    return counter
 
 
 def _count(key: str, ttl: int) -> int:
     """Add one to the shared counter `key`, which lives `ttl` seconds from its first use.
 
-    On Redis that is one round trip (SET NX with the lifetime, then INCR, pipelined); on the
-    other caches, add-then-increment.
+    On Redis that is one command (a script run by its digest, loaded again if the server lost
+    it); on the other caches, add-then-increment.
     """
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        full = backend.make_and_validate_key(key)
         # Django's Redis cache stores integers as plain Redis integers, so INCR applies.
-        # One round trip: make the counter with its lifetime if it is new, then count.
-        with _redis_client(backend).pipeline(transaction=False) as pipe:
-            pipe.set(full, 0, ex=ttl, nx=True)
-            pipe.incr(full)
-            return int(pipe.execute()[1])
+        full = backend.make_and_validate_key(key)
+        return int(_redis_counter(backend)(keys=[full], args=[ttl]))
     backend.add(key, 0, ttl)
     try:
         return int(backend.incr(key))

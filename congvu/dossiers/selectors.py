@@ -299,8 +299,8 @@ def _public_row(code: str) -> tuple[Any, ...] | None:
     """The lookup's row: one row of one table by the code's unique index (joining the names in
     would cost the database several times more than the read itself).
 
-    On PostgreSQL the statement is bound on the server, so after a few lookups the connection
-    keeps it prepared and the server neither parses nor plans it again; and the read itself is
+    On PostgreSQL the statement is bound on the server and prepared on each connection's first
+    lookup, so the server neither parses nor plans it again; and the read itself is
     the connection's health check: a connection the server dropped (a restart) is reopened and
     the read tried once more, instead of a `SELECT 1` before every lookup.
     """
@@ -313,14 +313,20 @@ def _public_row(code: str) -> tuple[Any, ...] | None:
         ServerBindingCursor,
     )
 
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     for attempt in range(2):
         try:
             connection.ensure_connection()
             connection.validate_thread_sharing()
-            with wrap(ServerBindingCursor(connection.connection)) as cursor:
-                cursor.execute(_PUBLIC_ROW_SQL, [code])
-                row = cursor.fetchone()
+            raw = ServerBindingCursor(connection.connection)
+            if connection.queries_logged:  # counted and logged as every other query
+                with connection.make_debug_cursor(raw) as cursor:
+                    cursor.execute(_PUBLIC_ROW_SQL, [code])
+                    row = cursor.fetchone()
+            else:
+                # Prepared on the connection's first lookup (settings.DB_PREPARED_STATEMENTS).
+                with connection.wrap_database_errors, raw as cursor:
+                    cursor.execute(_PUBLIC_ROW_SQL, [code], prepare=True)
+                    row = cursor.fetchone()
         except (OperationalError, InterfaceError):
             if attempt or connection.in_atomic_block:
                 raise

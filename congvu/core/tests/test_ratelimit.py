@@ -137,3 +137,16 @@ def test_on_redis_the_window_counts_every_use_and_expires(redis_cache):
     ttl = redis_cache._cache.get_client().ttl(key)
     assert 0 < ttl <= 65  # the counter is forgotten after its window
     assert redis_cache.get(key.split(":", 2)[2]) == 4  # a plain integer other readers see
+
+
+def test_on_redis_counting_survives_a_server_that_forgot_its_scripts(redis_cache):
+    """A Redis restart (or SCRIPT FLUSH) drops the counting script; the next use loads it
+    again and still counts, instead of failing the request."""
+    token = _as("198.51.100.8")
+    try:
+        assert hit("f", "2/min") == 0
+        redis_cache._cache.get_client().script_flush()
+        assert hit("f", "2/min") == 0
+        assert hit("f", "2/min") > 0  # the third use in the window is refused
+    finally:
+        context.reset(token)

@@ -313,6 +313,29 @@ def test_public_lookup_reconnects_when_the_server_dropped_its_connection(
     assert connection.connection.info.backend_pid != backend
 
 
+def test_public_lookup_is_prepared_once_per_connection(
+    api_client, api_client_for, citizen, version, applicant
+):
+    """The busiest public read is parsed and planned once per server connection, not on every
+    lookup: after lookups of two dossiers the connection holds one prepared statement."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL matter")
+    codes = []
+    for _ in range(2):
+        created = api_client_for(citizen).post("/api/v1/dossiers/", body(applicant), format="json")
+        codes.append((created.json()["code"], created.json()["secret"]))
+    for code, secret in codes:
+        answer = api_client.get(f"/api/v1/public/dossiers/{code}", {"secret": secret})
+        assert answer.status_code == 200
+        assert answer.json()["code"] == code
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%FROM dossiers_dossier WHERE code = $1%"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
 def test_errors_are_in_vietnamese_by_default(settings, api_client_for, citizen, version, applicant):
     settings.LANGUAGE_CODE = "vi"
     bad = {
