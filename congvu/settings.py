@@ -122,13 +122,14 @@ if DATABASE_REPLICA_URL:
 DATABASE_ROUTERS = ["congvu.core.routers.PrimaryReplicaRouter"] if DATABASE_REPLICA_URL else []
 # After a write, a client's reads stay on the primary this long, longer than replication lag.
 DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 15)
-# Prepared statements for the few reads bound on the server (the public lookup): Django turns
-# them off by default (prepare_threshold=None); the ORM binds on the client and never prepares.
-# Off with DB_PREPARED_STATEMENTS=0 behind a PgBouncer older than 1.21 in transaction pooling.
+# Statements bound on the server (only the public lookup's; the ORM binds on the client and
+# never prepares) are prepared on their first run: Django turns preparing off by default
+# (prepare_threshold=None). Off with DB_PREPARED_STATEMENTS=0 behind a PgBouncer older than
+# 1.21 in transaction pooling.
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 for _alias in DATABASES.values():
     if _alias["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARED_STATEMENTS:
-        _alias.setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        _alias.setdefault("OPTIONS", {})["prepare_threshold"] = 0
     if _alias["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the task worker and the web server write without blocking each other's reads.
         _alias["OPTIONS"] = {

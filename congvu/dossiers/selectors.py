@@ -313,20 +313,15 @@ def _public_row(code: str) -> tuple[Any, ...] | None:
         ServerBindingCursor,
     )
 
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     for attempt in range(2):
         try:
             connection.ensure_connection()
             connection.validate_thread_sharing()
-            raw = ServerBindingCursor(connection.connection)
-            if connection.queries_logged:  # counted and logged as every other query
-                with connection.make_debug_cursor(raw) as cursor:
-                    cursor.execute(_PUBLIC_ROW_SQL, [code])
-                    row = cursor.fetchone()
-            else:
-                # Prepared on the connection's first lookup (settings.DB_PREPARED_STATEMENTS).
-                with connection.wrap_database_errors, raw as cursor:
-                    cursor.execute(_PUBLIC_ROW_SQL, [code], prepare=True)
-                    row = cursor.fetchone()
+            # Prepared on its first run (settings.DB_PREPARED_STATEMENTS).
+            with wrap(ServerBindingCursor(connection.connection)) as cursor:
+                cursor.execute(_PUBLIC_ROW_SQL, [code])
+                row = cursor.fetchone()
         except (OperationalError, InterfaceError):
             if attempt or connection.in_atomic_block:
                 raise

@@ -556,8 +556,8 @@ def dossier_stats(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         in_process, overdue, *sums = cursor.fetchone()
-    counts = dict(zip(COUNTERS, sums, strict=True))
-    return _stats(counts, (int(in_process or 0) - int(overdue or 0), int(overdue or 0)))
+    in_process, overdue = int(in_process or 0), int(overdue or 0)
+    return _stats(dict(zip(COUNTERS, sums, strict=True)), (in_process - overdue, overdue))
 
 
 def _transitions(
