@@ -54,6 +54,7 @@ from django.utils import timezone  # noqa: E402
 from congvu.dossiers.models import (  # noqa: E402
     NATIONAL_STATUS,
     Dossier,
+    DossierDue,
     DossierMonthStat,
     DossierOpenStat,
     DossierStat,
@@ -169,7 +170,7 @@ def wipe() -> None:
             " JOIN procedures_procedure p ON p.id = v.procedure_id WHERE p.code LIKE %s)",
             pattern,
         )
-        for model in (DossierStat, DossierMonthStat, DossierYearStat, DossierOpenStat):
+        for model in (DossierStat, DossierMonthStat, DossierYearStat, DossierOpenStat, DossierDue):
             model.objects.filter(procedure_version__procedure__code__startswith=PREFIX).delete()
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congvu.core.db import prepared_cursor
 from congvu.dossiers.models import (
     FINAL_STATUSES,
     Dossier,
@@ -309,17 +310,9 @@ def _public_row(code: str) -> tuple[Any, ...] | None:
         with connection.cursor() as cursor:
             cursor.execute(_PUBLIC_ROW_SQL, [code])
             return cursor.fetchone()
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-        ServerBindingCursor,
-    )
-
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
     for attempt in range(2):
         try:
-            connection.ensure_connection()
-            connection.validate_thread_sharing()
-            # Prepared on its first run (settings.DB_PREPARED_STATEMENTS).
-            with wrap(ServerBindingCursor(connection.connection)) as cursor:
+            with prepared_cursor(connection, health_check=False) as cursor:
                 cursor.execute(_PUBLIC_ROW_SQL, [code])
                 row = cursor.fetchone()
         except (OperationalError, InterfaceError):

@@ -34,6 +34,7 @@ from congvu.dossiers.models import (
     Dossier,
     DossierCodeSequence,
     DossierDocument,
+    DossierDue,
     DossierMonthStat,
     DossierOpenStat,
     DossierStat,
@@ -277,6 +278,26 @@ def _open_bump(dossier: Dossier, before: tuple[int, int]) -> None:
         },
         {"open": after[0] - before[0], "late_by_supplements": after[1] - before[1]},
     )
+
+
+def _due_keep(dossier: Dossier, before: dt.datetime | None) -> None:
+    """Keep the dossier's row of `DossierDue` (its appointment while in process) with the
+    dossier, when an action started or stopped its clock or moved its appointment. The
+    dossier's row is locked, so no other action writes this row meanwhile."""
+    after = stats.due_share(dossier)
+    if after == before:
+        return
+    rows = DossierDue.objects.filter(dossier=dossier)
+    if after is None:
+        rows.delete()
+        return
+    values = {
+        "unit_id": dossier.competent_unit_id,
+        "procedure_version_id": dossier.procedure_version_id,
+        "due_at": after,
+    }
+    if not rows.update(**values):
+        DossierDue.objects.create(dossier=dossier, **values)
 
 
 def _counters_add(model: Any, key: dict[str, Any], increments: dict[str, float]) -> None:
@@ -572,7 +593,7 @@ def dossier_act(
     if ACTIONS[action].note_required and not note:
         raise ValidationError({"note": [_("Please give the reason or the details.")]})
     before = snapshot(locked)
-    share = stats.open_share(locked)
+    share, due = stats.open_share(locked), stats.due_share(locked)
     from_status, from_step, step_due = locked.status, locked.current_step, locked.step_due_at
     calendar = work_calendar_get()
     handler = _HANDLERS[action]
@@ -596,6 +617,7 @@ def dossier_act(
     locked.full_clean(exclude=_DOSSIER_LOADED, validate_unique=False, validate_constraints=False)
     locked.save()
     _open_bump(locked, share)
+    _due_keep(locked, due)
     transition = _record(
         locked,
         actor=actor,

@@ -23,12 +23,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
 
+from congvu.core.db import prepared_cursor
 from congvu.core.services import audit_record
 from congvu.dossiers.models import (
     OPEN_STATUSES,
     Channel,
     Dossier,
     DossierDocument,
+    DossierDue,
     DossierMonthStat,
     DossierOpenStat,
     DossierQuerySet,
@@ -128,6 +130,14 @@ def open_share(dossier: Dossier) -> tuple[int, int]:
     return 1, int(late_by_supplements(dossier))
 
 
+def due_share(dossier: Dossier) -> dt.datetime | None:
+    """The appointment the dossier has in `DossierDue`: its due time while it is in process
+    with the clock running, else None (no row)."""
+    if dossier.status != Status.PROCESSING:
+        return None
+    return dossier.due_at
+
+
 @dataclass
 class OpenNow:
     """The dossiers of a unit in process at a moment: all of them, those asked to supplement
@@ -178,11 +188,14 @@ def dossier_open_now(*, counted: Q, dossiers: Q, now: dt.datetime) -> dict[int, 
 
 def dossier_open_stats_refresh(*, unit: Unit | None = None) -> int:
     """Recount the `DossierOpenStat` rows of `unit` and its parts (default: all) from the
-    dossiers. Returns the number of rows written."""
+    dossiers, and rewrite their `DossierDue` rows. Returns the number of `DossierOpenStat`
+    rows written."""
     old = DossierOpenStat.objects.all()
+    old_due = DossierDue.objects.all()
     open_now = Dossier.objects.filter(status__in=OPEN_STATUSES)
     if unit is not None:
         old = old.filter(unit__path__startswith=unit.path)
+        old_due = old_due.filter(unit__path__startswith=unit.path)
         open_now = open_now.filter(competent_unit__path__startswith=unit.path)
     grouped = (
         open_now.values("competent_unit_id", "procedure_version_id")
@@ -198,9 +211,19 @@ def dossier_open_stats_refresh(*, unit: Unit | None = None) -> int:
         )
         for row in grouped
     ]
+    due = (
+        DossierDue(dossier_id=pk, unit_id=unit_id, procedure_version_id=version_id, due_at=at)
+        for pk, unit_id, version_id, at in open_now.filter(
+            status=Status.PROCESSING, due_at__isnull=False
+        )
+        .values_list("pk", "competent_unit_id", "procedure_version_id", "due_at")
+        .iterator(chunk_size=5000)
+    )
     with transaction.atomic():
         old.delete()
         DossierOpenStat.objects.bulk_create(fresh, batch_size=1000)
+        old_due.delete()
+        DossierDue.objects.bulk_create(due, batch_size=5000)
     return len(fresh)
 
 
@@ -377,16 +400,25 @@ def _stats_statement(
     one procedure is asked for, whether the period runs to today, and the summary rows to add
     up, as (sign, "month" or "day") for each range. Made once per shape and process.
 
-    Its parameters, in order: for the dossiers in process, the unit (and procedure) of each
-    table read, then the status and moment that make a dossier overdue, placed as `_stats_sql`
-    lists them; then for each part the unit (and procedure) and the first and last day."""
-    # PostgreSQL reads the units' ids once as an array, and plans an index scan of each table
-    # on them (joining to the units costs more to plan than to run); the procedure's versions
-    # are a join in the summary rows, whose estimate of one or two rows steers the planner to
-    # the (unit, version, day) index, and an array elsewhere.
+    Its parameters, in order: the unit (its path when its parts count), the procedure if one
+    is asked for; the moment after which a dossier is overdue (and for a period that ended,
+    the statuses and end that `_stats_sql` lists); then the first and last day of each part."""
+    # The units' ids and the procedure's versions are selected once, at the head (`scope_unit`,
+    # `scope_version`), and every table read takes them from there: written out in each of
+    # them, they cost PostgreSQL more to plan than the reads cost to run. PostgreSQL reads the
+    # ids as an array and plans an index scan of each table on it; the versions are a join in
+    # the summary rows, whose estimate of one or two rows steers the planner to the
+    # (unit, version, day) index.
     within = "= ANY(ARRAY({}))" if vendor == "postgresql" else "IN ({})"
-    units = within.format(_select("id", Unit, "path LIKE %s")) if subunits else "= %s"
-    chosen = _select("id", ProcedureVersion, "procedure_id = %s")
+    heads = [
+        "scope_unit AS (" + _select("id", Unit, "path LIKE %s" if subunits else "id = %s") + ")"
+    ]
+    if procedure:
+        heads.append(
+            "scope_version AS (" + _select("id", ProcedureVersion, "procedure_id = %s") + ")"
+        )
+    units = within.format("SELECT id FROM scope_unit")
+    versions = within.format("SELECT id FROM scope_version")
 
     def scope(model: type[Any], unit_field: str, versions: str) -> str:
         where = f"{_column(model, unit_field)} {units}"
@@ -396,24 +428,27 @@ def _stats_statement(
 
     # The dossiers in process (`live`): a period that runs to today counts every open dossier
     # from the counts the services keep (`DossierOpenStat`), and the overdue ones from the
-    # partial index `dossier_processing_unit`; a period that ended counts the open dossiers
-    # received by its end, from the partial index `dossier_open_received`. A dossier waiting
-    # for the applicant has its clock paused, so it is within its appointment (domain.md §5).
-    # Counting a column of the index, not the key, lets the index answer alone.
+    # appointments they keep (`DossierDue`, the dossiers whose clock runs); a period that ended
+    # counts the open dossiers received by its end, from the partial index
+    # `dossier_open_received`. A dossier waiting for the applicant has its clock paused, so it
+    # is within its appointment (domain.md §5). Counting a column of the index, not the key,
+    # lets the index answer alone.
     counted = _column(Dossier, "competent_unit")
-    in_dossiers = scope(Dossier, "competent_unit", within.format(chosen))
     if running:
         open_column = _column(DossierOpenStat, "open")
         in_process = _select(
             f'COALESCE(SUM("{open_column}"), 0)',
             DossierOpenStat,
-            scope(DossierOpenStat, "unit", within.format(chosen)),
+            scope(DossierOpenStat, "unit", versions),
         )
         overdue = _select(
-            f"COUNT({counted})", Dossier, f"{in_dossiers} AND status = %s AND due_at < %s"
+            f"COUNT({_column(DossierDue, 'unit')})",
+            DossierDue,
+            f"{scope(DossierDue, 'unit', versions)} AND due_at < %s",
         )
         live = f"({in_process}), ({overdue})"
     else:
+        in_dossiers = scope(Dossier, "competent_unit", versions)
         marks = ", ".join("%s" for _ in OPEN_STATUSES)
         late = f"CASE WHEN status = %s AND due_at < %s THEN {counted} END"
         dossiers = _select(
@@ -421,20 +456,21 @@ def _stats_statement(
             Dossier,
             f"{in_dossiers} AND status IN ({marks}) AND received_at < %s",
         )
+        heads.append(f"live AS ({dossiers})")
         live = "(SELECT in_process FROM live), (SELECT overdue FROM live)"
     columns = ", ".join(COUNTERS)
+    joined = "IN (SELECT id FROM scope_version)"
     summed = " UNION ALL ".join(
         _select(
             f"{sign} AS sign, {columns}",
             model,
-            f"{scope(model, 'unit', f'IN ({chosen})')} AND {field} BETWEEN %s AND %s",
+            f"{scope(model, 'unit', joined)} AND {field} BETWEEN %s AND %s",
         )
         for sign, field in parts
         for model in [DossierMonthStat if field == "month" else DossierStat]
     )
     sums = ", ".join(f"SUM(sign * {name})" for name in COUNTERS)
-    sql = f"SELECT {live}, {sums} FROM ({summed}) AS summed"  # noqa: S608
-    return sql if running else f"WITH live AS ({dossiers}) {sql}"
+    return f"WITH {', '.join(heads)} SELECT {live}, {sums} FROM ({summed}) AS summed"  # noqa: S608
 
 
 def _stats_sql(
@@ -454,16 +490,16 @@ def _stats_sql(
     reads, and compiling them as five ORM queries cost more than running them."""
     connection = connections[router.db_for_read(DossierStat)]
     ops = connection.ops
-    where: list[Any] = [f"{unit.path}%" if include_subunits else unit.pk]
+    params: list[Any] = [f"{unit.path}%" if include_subunits else unit.pk]
     if procedure is not None:
-        where.append(procedure.pk)
+        params.append(procedure.pk)
     _lo, hi = _day_bounds(end, end)
     running = hi > now
     moment = ops.adapt_datetimefield_value(now)
     if running:
-        params = [*where, *where, Status.PROCESSING, moment]
+        params.append(moment)
     else:
-        params = [Status.PROCESSING, moment, *where, *OPEN_STATUSES]
+        params += [str(Status.PROCESSING), moment, *map(str, OPEN_STATUSES)]
         params.append(ops.adapt_datetimefield_value(hi))
     months, added, taken = _spans(start, end)
     parts: list[tuple[int, str]] = []
@@ -474,7 +510,7 @@ def _stats_sql(
     ):
         for lo, last in ranges:
             parts.append((sign, field))
-            params += [*where, ops.adapt_datefield_value(lo), ops.adapt_datefield_value(last)]
+            params += [ops.adapt_datefield_value(lo), ops.adapt_datefield_value(last)]
     statement = _stats_statement(
         connection.vendor, include_subunits, procedure is not None, running, tuple(parts)
     )
@@ -553,7 +589,7 @@ def dossier_stats(
         include_subunits=include_subunits,
         now=now or timezone.now(),
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         in_process, overdue, *sums = cursor.fetchone()
     in_process, overdue = int(in_process or 0), int(overdue or 0)

@@ -20,6 +20,7 @@ from congvu.dossiers.models import (
     OPEN_STATUSES,
     Channel,
     Dossier,
+    DossierDue,
     DossierMonthStat,
     DossierOpenStat,
     DossierStat,
@@ -390,6 +391,74 @@ def test_services_keep_the_count_of_open_dossiers(
     assert not any(late for _n, late in _open_rows().values())
 
 
+def _due_rows() -> dict[int, tuple[int, int, dt.datetime]]:
+    return {
+        row.dossier_id: (row.unit_id, row.procedure_version_id, row.due_at)
+        for row in DossierDue.objects.all()
+    }
+
+
+def _due_of_dossiers() -> dict[int, tuple[int, int, dt.datetime]]:
+    return {
+        d.pk: (d.competent_unit_id, d.procedure_version_id, d.due_at)
+        for d in Dossier.objects.filter(status=Status.PROCESSING)
+    }
+
+
+def test_services_keep_the_appointments_of_dossiers_in_process(
+    history: list[Dossier], citizen: Any, version: Any, one_stop: Any, official_a: Any, head_a: Any
+) -> None:
+    """The overdue counts read `DossierDue`: it must hold every dossier whose clock runs, with
+    its appointment as it moves (supplementation restarts the clock, payment pauses it, an
+    apology sets a new appointment), and no other."""
+    assert _due_rows() == _due_of_dossiers()
+    assert len(_due_rows()) >= 3
+    script = Script(
+        {
+            "citizen": citizen,
+            "one_stop": one_stop.user,
+            "official": official_a.user,
+            "head": head_a.user,
+        }
+    )
+    script.submit(version, Channel.ONLINE, at(18, 5, 9))
+    assert script.dossier is not None
+    pk = script.dossier.pk
+    assert pk not in _due_rows()
+    appointments = []
+    for who, action, extra in (
+        ("one_stop", "receive", {}),
+        ("one_stop", "forward", {}),
+        ("official", "request_supplement", {"note": "Bổ sung bản sao"}),
+        ("applicant", "supplement", {}),
+        ("official", "request_payment", {}),
+        ("official", "confirm_payment", {"hours": 6}),
+    ):
+        script.act(who, action, **extra)
+        assert _due_rows() == _due_of_dossiers(), action
+        running = script.dossier.status == Status.PROCESSING
+        assert (pk in _due_rows()) == running, action
+        if running:
+            appointments.append(_due_rows()[pk][2])
+    # Restarted after the supplement, moved on by the paused hours after the payment.
+    assert len(set(appointments)) == 3
+    assert appointments == sorted(appointments)
+    script.act("official", "forward", hours=1)
+    assert script.dossier.at_risk_from is not None
+    new_due = script.calendar.add_working_seconds(script.due, 16 * HOUR)
+    script.act(
+        "head",
+        "apologize",
+        at_=script.calendar.add_working_seconds(script.dossier.at_risk_from, HOUR),
+        note="Chờ kết quả xác minh",
+        new_due_at=new_due,
+    )
+    assert _due_rows()[pk][2] == new_due
+    script.act("head", "resolve", hours=1, note="Đã cấp")
+    assert pk not in _due_rows()
+    assert _due_rows() == _due_of_dossiers()
+
+
 def test_rebuild_writes_back_what_the_services_wrote(
     history: list[Dossier], org_tree: dict[str, Any]
 ) -> None:
@@ -412,12 +481,16 @@ def test_rebuild_writes_back_what_the_services_wrote(
     DossierMonthStat.objects.all().delete()
     DossierYearStat.objects.all().delete()
     DossierOpenStat.objects.update(open=99)
+    due = _due_rows()
+    assert due == _due_of_dossiers()
+    DossierDue.objects.all().delete()
     out = io.StringIO()
     call_command("stats_rebuild", stdout=out)
     assert _rows() == kept
     assert _month_rows() == months
     assert _year_rows() == years
     assert _open_rows() == open_now
+    assert _due_rows() == due
     assert f"{len(kept)} rows written" in out.getvalue()
 
     # Idempotent: a second run leaves the same rows.
