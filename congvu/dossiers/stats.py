@@ -2,9 +2,11 @@
 domain.md §9) and the reports are built from.
 
 `dossier_stats` reads the summary rows the services keep (monthly, and daily for the parts of
-months), so its cost does not grow with the number of dossiers; only the counts that depend on
-the present moment (in process on time or overdue) are read from the dossiers, over partial
-indexes of the open ones. It is one SQL statement, whatever the period and scope.
+months), so its cost does not grow with the number of dossiers. The counts that depend on the
+present moment (in process on time or overdue) come from the open dossiers the services count
+(`DossierOpenStat`) and the appointments they keep (`DossierDue`) or, for a period that ended,
+from a partial index of the open dossiers. It is one SQL statement, whatever the period and
+scope.
 `dossier_stats_recount` computes the same figures from the dossiers and their transitions, and
 `dossier_stats_rebuild` rewrites the summary rows from them; both exist to check and to repair
 the summary, not to serve pages.
@@ -218,6 +220,7 @@ def dossier_open_stats_refresh(*, unit: Unit | None = None) -> int:
         )
         .values_list("pk", "competent_unit_id", "procedure_version_id", "due_at")
         .iterator(chunk_size=5000)
+        if at is not None
     )
     with transaction.atomic():
         old.delete()
@@ -420,10 +423,10 @@ def _stats_statement(
     units = within.format("SELECT id FROM scope_unit")
     versions = within.format("SELECT id FROM scope_version")
 
-    def scope(model: type[Any], unit_field: str, versions: str) -> str:
+    def scope(model: type[Any], unit_field: str, of_versions: str) -> str:
         where = f"{_column(model, unit_field)} {units}"
         if procedure:
-            where += f" AND {_column(model, 'procedure_version')} {versions}"
+            where += f" AND {_column(model, 'procedure_version')} {of_versions}"
         return where
 
     # The dossiers in process (`live`): a period that runs to today counts every open dossier

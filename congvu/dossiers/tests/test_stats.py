@@ -391,14 +391,14 @@ def test_services_keep_the_count_of_open_dossiers(
     assert not any(late for _n, late in _open_rows().values())
 
 
-def _due_rows() -> dict[int, tuple[int, int, dt.datetime]]:
+def _due_rows() -> dict[int, tuple[int, int, dt.datetime | None]]:
     return {
         row.dossier_id: (row.unit_id, row.procedure_version_id, row.due_at)
         for row in DossierDue.objects.all()
     }
 
 
-def _due_of_dossiers() -> dict[int, tuple[int, int, dt.datetime]]:
+def _due_of_dossiers() -> dict[int, tuple[int, int, dt.datetime | None]]:
     return {
         d.pk: (d.competent_unit_id, d.procedure_version_id, d.due_at)
         for d in Dossier.objects.filter(status=Status.PROCESSING)
@@ -425,7 +425,7 @@ def test_services_keep_the_appointments_of_dossiers_in_process(
     assert script.dossier is not None
     pk = script.dossier.pk
     assert pk not in _due_rows()
-    appointments = []
+    appointments: list[dt.datetime] = []
     for who, action, extra in (
         ("one_stop", "receive", {}),
         ("one_stop", "forward", {}),
@@ -439,7 +439,7 @@ def test_services_keep_the_appointments_of_dossiers_in_process(
         running = script.dossier.status == Status.PROCESSING
         assert (pk in _due_rows()) == running, action
         if running:
-            appointments.append(_due_rows()[pk][2])
+            appointments.append(script.due)
     # Restarted after the supplement, moved on by the paused hours after the payment.
     assert len(set(appointments)) == 3
     assert appointments == sorted(appointments)
