@@ -13,6 +13,7 @@ from congvu.accounts.models import User
 from congvu.accounts.roles import Role
 from congvu.core.models import AuditLog
 from congvu.demo.services import DEMO_PASSWORD
+from congvu.demo.tests.once import seeded_once
 from congvu.organizations.models import Delegation, Official, Unit
 from congvu.organizations.selectors import responsibility_resolve
 
@@ -33,10 +34,18 @@ README_ACCOUNTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def _demo_module(django_db_setup, django_db_blocker):
+    def seed():
+        call_command("seed_demo", "--dossiers", "20", stdout=io.StringIO())
+
+    with seeded_once(django_db_blocker, seed, DEBUG=True):
+        yield
+
+
 @pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", "--dossiers", "20", stdout=io.StringIO())
+def demo(db, _demo_module):
+    """The demo with 20 dossiers, seeded once for this module's tests."""
 
 
 def test_readme_accounts_log_in_with_their_roles(demo):
@@ -72,6 +81,7 @@ def test_second_run_changes_nothing(demo):
 
 def test_refused_with_debug_off_unless_forced(db, settings):
     settings.DEBUG = False
+    before = (User.objects.count(), Unit.objects.count(), AuditLog.objects.count())
     with pytest.raises(CommandError):
         call_command("seed_demo")
-    assert not User.objects.filter(username="admin").exists()
+    assert (User.objects.count(), Unit.objects.count(), AuditLog.objects.count()) == before

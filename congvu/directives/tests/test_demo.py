@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,16 +12,24 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from congvu.demo.tests.once import seeded_once
 from congvu.directives import demo, selectors
 from congvu.directives.models import DirectingDocument, OccurrenceStatus, Task, TaskOccurrence
 
 
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[int]:
+    def seed() -> int:
+        call_command("seed_demo", "--dossiers", "0", stdout=io.StringIO())
+        return DirectingDocument.objects.get(number="15/CT-UBND").pk
+
+    with seeded_once(django_db_blocker, seed, DEBUG=True, LANGUAGE_CODE="en") as pk:
+        yield pk
+
+
 @pytest.fixture
-def seeded(db: Any, settings: Any) -> DirectingDocument:
-    settings.DEBUG = True
-    settings.LANGUAGE_CODE = "en"
-    call_command("seed_demo", "--dossiers", "0", stdout=io.StringIO())
-    return DirectingDocument.objects.get(number="15/CT-UBND")
+def seeded(db: Any, _seeded_module: int) -> DirectingDocument:
+    return DirectingDocument.objects.get(pk=_seeded_module)
 
 
 def test_directive_and_its_tasks(seeded: DirectingDocument) -> None:

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from congvu.core.models import AuditLog
 from congvu.demo.services import demo_seed
+from congvu.demo.tests.once import seeded_once
 from congvu.dossiers.demo import KEY_PREFIX, demo_dossiers_exist, demo_dossiers_seed
 from congvu.dossiers.models import (
     Apology,
@@ -46,13 +45,13 @@ def demo_world(db: Any) -> None:
 @pytest.fixture(scope="class")
 def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """One demo history for the read-only tests of a class, rolled back after them."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        cache.clear()
+
+    def seed() -> None:
         _accounts_and_procedures()
         assert demo_dossiers_seed(count=COUNT, seed=7) == COUNT
+
+    with seeded_once(django_db_blocker, seed):
         yield
-        transaction.set_rollback(True)
-    cache.clear()
 
 
 def test_same_seed_same_history_and_a_second_run_changes_nothing(

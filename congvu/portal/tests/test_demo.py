@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from congvu.demo.tests.once import seeded_once
 from congvu.portal.demo import demo_news_seed
 from congvu.portal.models import Article, ArticleStatus, Category
 
 
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    def seed() -> None:
+        call_command("seed_demo", "--dossiers", "0", stdout=io.StringIO())
+
+    with seeded_once(django_db_blocker, seed, DEBUG=True):
+        yield
+
+
 @pytest.fixture
-def seeded(db: Any, settings: Any) -> None:
-    settings.DEBUG = True
-    call_command("seed_demo", "--dossiers", "0", stdout=io.StringIO())
+def seeded(db: Any, _seeded_module: None) -> None:
+    """The demo, seeded once for this module's tests."""
     demo_news_seed()
 
 
