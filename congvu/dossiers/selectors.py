@@ -235,6 +235,9 @@ class PublicMatch:
     pk: int
     code: str
     version: str
+    # Processed past its appointment at the moment of the lookup: the one thing the answer
+    # shows that changes without the dossier changing.
+    overdue: bool = False
 
 
 def _key_matches(stored_secret: str, stored_phone: str, secret: str, phone: str) -> bool:
@@ -258,7 +261,8 @@ def dossier_public_match(*, code: str, secret: str = "", phone: str = "") -> Pub
     # Plain SQL: compiling the ORM query would cost more than running it.
     with connections[alias].cursor() as cursor:
         cursor.execute(
-            "SELECT id, secret, applicant_phone, updated_at FROM dossiers_dossier WHERE code = %s",
+            "SELECT id, secret, applicant_phone, updated_at, status, due_at"
+            " FROM dossiers_dossier WHERE code = %s",
             [code],
         )
         row = cursor.fetchone()
@@ -266,7 +270,17 @@ def dossier_public_match(*, code: str, secret: str = "", phone: str = "") -> Pub
         return None
     # The row's own random key joins the version: a code and a time can come round again
     # where rows are rolled back (a test database), a 16-character random key does not.
-    return PublicMatch(pk=row[0], code=code, version=f"{row[3].isoformat()}/{row[1]}")
+    return PublicMatch(
+        pk=row[0],
+        code=code,
+        version=f"{row[3].isoformat()}/{row[1]}",
+        overdue=_overdue(row[4], _aware(row[5])),
+    )
+
+
+def _overdue(status: str, due_at: dt.datetime | None) -> bool:
+    """In process past its appointment now (`Dossier.is_overdue`, for a row read as SQL)."""
+    return status == Status.PROCESSING and due_at is not None and due_at < timezone.now()
 
 
 def _version_names(pk: int) -> tuple[str, str]:
@@ -355,6 +369,7 @@ def dossier_public_answer(*, code: str, secret: str = "", phone: str = "") -> di
         "received_unit": _unit_name(row[8]),
         "received_at": _aware(row[4]),
         "due_at": _aware(row[5]),
+        "overdue": _overdue(status, _aware(row[5])),
         "returned_at": _aware(row[6]),
     }
 

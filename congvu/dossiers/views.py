@@ -571,11 +571,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
         def make() -> str:
             dossier = dossier_public_load(pk=found.pk)
-            values = {"dossier": dossier, "history": dossier_public_history(dossier=dossier)}
+            values = {
+                "dossier": dossier,
+                "history": dossier_public_history(dossier=dossier),
+                "overdue": found.overdue,
+            }
             return render_to_string("dossiers/_lookup_result.html", values)
 
-        # Rendered once per dossier version and language (congvu.dossiers.lookup).
-        key = ("html", found.code, found.version, get_language())
+        # Rendered once per dossier version, language, and whether the appointment has passed
+        # (congvu.dossiers.lookup).
+        key = ("html", found.code, found.version, get_language(), found.overdue)
         result = lookup_answers.get_or_make(key, make)
     response = render(
         request,

@@ -181,6 +181,11 @@ class PublicDossierSerializer(serializers.ModelSerializer[Dossier]):
     procedure_name = serializers.CharField(source="procedure_version.name")
     status_label = serializers.CharField(source="get_status_display")
     received_unit = serializers.CharField(source="received_unit.name")
+    overdue = serializers.BooleanField(
+        source="is_overdue",
+        read_only=True,
+        help_text="In process past its appointment at the moment of the lookup.",
+    )
 
     class Meta:
         model = Dossier
@@ -194,5 +199,6 @@ class PublicDossierSerializer(serializers.ModelSerializer[Dossier]):
             "received_unit",
             "received_at",
             "due_at",
+            "overdue",
             "returned_at",
         ]

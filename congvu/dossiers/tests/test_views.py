@@ -530,6 +530,36 @@ def test_lookup_by_secret_or_phone(settings, version, applicant, citizen):
     assert _no_match_message() in wrong.text
 
 
+def test_lookup_marks_a_dossier_still_in_process_past_its_appointment(
+    settings, version, applicant, citizen, one_stop, official_a
+):
+    """The appointment passing changes the answer though the dossier does not change: the
+    page (whose answer is kept per dossier version) and the API both say it is overdue."""
+    settings.LANGUAGE_CODE = "vi"
+    d = in_review(citizen, version, applicant, one_stop, at(2, 3, 8))
+    assert d.due_at is not None
+    client = Client()
+    page_url = reverse("dossiers:lookup")
+    api_url = f"/api/v1/public/dossiers/{d.code}"
+    key = {"code": d.code, "secret": d.secret}
+    with time_machine.travel(d.due_at - dt.timedelta(minutes=1), tick=False):
+        page = client.get(page_url, key)
+        assert "badge-late" not in page.text
+        assert "phiếu xin lỗi" not in page.text
+        assert client.get(api_url, {"secret": d.secret}).json()["overdue"] is False
+    with time_machine.travel(d.due_at + dt.timedelta(minutes=1), tick=False):
+        page = client.get(page_url, key)
+        assert '<span class="badge badge-late">Quá hạn</span>' in page.text
+        assert "phiếu xin lỗi, nêu rõ lý do và hẹn lại thời gian trả kết quả" in page.text
+        assert client.get(api_url, {"secret": d.secret}).json()["overdue"] is True
+    # Waiting for the applicant, the clock is paused: not overdue, whatever the time.
+    waiting = act(official_a.user, d, "request_supplement", at(3, 3, 8), note="Thiếu bản sao")
+    with time_machine.travel(d.due_at + dt.timedelta(days=1), tick=False):
+        page = client.get(page_url, {"code": waiting.code, "secret": waiting.secret})
+        assert "badge-late" not in page.text
+        assert client.get(api_url, {"secret": d.secret}).json()["overdue"] is False
+
+
 def test_lookup_is_rate_limited(db):
     client = Client(REMOTE_ADDR="2001:db8::1")
     url = reverse("dossiers:lookup")
