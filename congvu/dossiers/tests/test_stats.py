@@ -200,22 +200,19 @@ class Script:
 
 
 @pytest.fixture
-def history(
-    frozen: None,
-    citizen: Any,
-    version: Any,
-    second_version: Any,
-    one_stop: Any,
-    official_a: Any,
-    head_a: Any,
-) -> list[Dossier]:
-    """Thirty dossiers of two procedures through every kind of path over March–April 2026."""
-    cast = {
+def cast(citizen: Any, one_stop: Any, official_a: Any, head_a: Any) -> dict[str, Any]:
+    """Who acts in a `Script`, by the names its steps use."""
+    return {
         "citizen": citizen,
         "one_stop": one_stop.user,
         "official": official_a.user,
         "head": head_a.user,
     }
+
+
+@pytest.fixture
+def history(frozen: None, version: Any, second_version: Any, cast: dict[str, Any]) -> list[Dossier]:
+    """Thirty dossiers of two procedures through every kind of path over March–April 2026."""
     calendar = work_calendar_get()
     rng = random.Random(11)
     days = [
@@ -354,7 +351,7 @@ def _open_counted() -> dict[tuple[int, int], tuple[int, int]]:
 
 
 def test_services_keep_the_count_of_open_dossiers(
-    history: list[Dossier], citizen: Any, version: Any, one_stop: Any, official_a: Any, head_a: Any
+    history: list[Dossier], version: Any, cast: dict[str, Any]
 ) -> None:
     assert _open_rows() == _open_counted()
     # Waiting for the applicant or for payment, asking to withdraw: all still in process.
@@ -363,14 +360,7 @@ def test_services_keep_the_count_of_open_dossiers(
 
     # Asked to supplement at intake and again in processing: late whatever the clock says,
     # from the second request until it leaves the open states.
-    script = Script(
-        {
-            "citizen": citizen,
-            "one_stop": one_stop.user,
-            "official": official_a.user,
-            "head": head_a.user,
-        }
-    )
+    script = Script(cast)
     script.submit(version, Channel.ONLINE, at(18, 5, 9))
     script.act("one_stop", "request_intake_supplement", note="Thiếu tờ khai")
     script.act("applicant", "supplement", hours=2)
@@ -406,21 +396,14 @@ def _due_of_dossiers() -> dict[int, tuple[int, int, dt.datetime | None]]:
 
 
 def test_services_keep_the_appointments_of_dossiers_in_process(
-    history: list[Dossier], citizen: Any, version: Any, one_stop: Any, official_a: Any, head_a: Any
+    history: list[Dossier], version: Any, cast: dict[str, Any]
 ) -> None:
     """The overdue counts read `DossierDue`: it must hold every dossier whose clock runs, with
     its appointment as it moves (supplementation restarts the clock, payment pauses it, an
     apology sets a new appointment), and no other."""
     assert _due_rows() == _due_of_dossiers()
     assert len(_due_rows()) >= 3
-    script = Script(
-        {
-            "citizen": citizen,
-            "one_stop": one_stop.user,
-            "official": official_a.user,
-            "head": head_a.user,
-        }
-    )
+    script = Script(cast)
     script.submit(version, Channel.ONLINE, at(18, 5, 9))
     assert script.dossier is not None
     pk = script.dossier.pk
@@ -568,20 +551,8 @@ def test_rebuild_refuses_bad_arguments(db: Any, arguments: list[str], message: s
 
 
 def test_stats_of_three_known_dossiers(
-    frozen: None,
-    citizen: Any,
-    version: Any,
-    one_stop: Any,
-    official_a: Any,
-    head_a: Any,
-    org_tree: dict[str, Any],
+    frozen: None, version: Any, cast: dict[str, Any], org_tree: dict[str, Any]
 ) -> None:
-    cast = {
-        "citizen": citizen,
-        "one_stop": one_stop.user,
-        "official": official_a.user,
-        "head": head_a.user,
-    }
     runs: list[tuple[int, str]] = [
         (Channel.ONLINE, "early"),
         (Channel.IN_PERSON, "refused"),
