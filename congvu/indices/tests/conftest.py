@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from congvu.dossiers.tests.conftest import applicant, one_stop, version  # noqa: F401
-from congvu.dossiers.tests.test_stats import frozen, history, second_version  # noqa: F401
+from congvu.dossiers.tests.test_stats import cast, frozen, history, second_version  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
